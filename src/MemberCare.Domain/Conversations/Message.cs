@@ -1,0 +1,77 @@
+namespace MemberCare.Domain.Conversations;
+
+/// <summary>One message in a conversation: from the customer, to the customer, or an internal note.</summary>
+public sealed class Message
+{
+    private Message()
+    {
+    }
+
+    public long Id { get; private set; }
+    public long ConversationId { get; private set; }
+    public MessageDirection Direction { get; private set; }
+    public Channel Channel { get; private set; }
+
+    /// <summary>The platform's id; unique per channel, so a webhook delivered twice is stored once.</summary>
+    public string? ExternalId { get; private set; }
+
+    public string? AuthorName { get; private set; }
+    public string Text { get; private set; } = "";
+    public DateTimeOffset SentAt { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>The request body exactly as it arrived, kept for audit.</summary>
+    public string? RawPayload { get; private set; }
+
+    internal static Message Inbound(Channel channel, string externalId, string text, DateTimeOffset sentAt, string? authorName, string? rawPayload, DateTimeOffset receivedAt)
+    {
+        if (string.IsNullOrWhiteSpace(externalId))
+        {
+            throw new ArgumentException("An inbound message needs the channel's id.", nameof(externalId));
+        }
+        return new Message
+        {
+            Direction = MessageDirection.Inbound,
+            Channel = channel,
+            ExternalId = externalId.Trim(),
+            Text = CheckText(text),
+            SentAt = sentAt.ToUniversalTime(),
+            AuthorName = authorName,
+            RawPayload = rawPayload,
+            CreatedAt = receivedAt.ToUniversalTime(),
+        };
+    }
+
+    internal static Message Outbound(Channel channel, string author, string text, DateTimeOffset at) => new()
+    {
+        Direction = MessageDirection.Outbound,
+        Channel = channel,
+        AuthorName = author,
+        Text = CheckText(text),
+        SentAt = at.ToUniversalTime(),
+        CreatedAt = at.ToUniversalTime(),
+    };
+
+    internal static Message Note(Channel channel, string author, string text, DateTimeOffset at) => new()
+    {
+        Direction = MessageDirection.Note,
+        Channel = channel,
+        AuthorName = author,
+        Text = CheckText(text),
+        SentAt = at.ToUniversalTime(),
+        CreatedAt = at.ToUniversalTime(),
+    };
+
+    private static string CheckText(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new ArgumentException("A message needs text.", nameof(text));
+        }
+        if (text.Length > Conversation.MaxTextLength)
+        {
+            throw new ArgumentException($"A message holds at most {Conversation.MaxTextLength} characters.", nameof(text));
+        }
+        return text;
+    }
+}

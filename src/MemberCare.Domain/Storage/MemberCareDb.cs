@@ -1,0 +1,115 @@
+using MemberCare.Domain.Conversations;
+using MemberCare.Domain.Customers;
+using MemberCare.Domain.Departments;
+using MemberCare.Domain.Orders;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace MemberCare.Domain.Storage;
+
+public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbContext(options)
+{
+    public DbSet<Customer> Customers => Set<Customer>();
+    public DbSet<CustomerIdentity> CustomerIdentities => Set<CustomerIdentity>();
+    public DbSet<Order> Orders => Set<Order>();
+    public DbSet<OrderLine> OrderLines => Set<OrderLine>();
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+    public DbSet<Message> Messages => Set<Message>();
+    public DbSet<Department> Departments => Set<Department>();
+
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        if (IsSqlite)
+        {
+            // SQLite has no date or decimal type; stored as TEXT they neither sort nor sum in SQL.
+            // Times are always UTC here, so the binary form orders correctly.
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+            configurationBuilder.Properties<decimal>().HaveConversion<SqliteMoneyConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Customer>(customer =>
+        {
+            customer.Property(c => c.Name).HasMaxLength(200);
+            customer.Property(c => c.Email).HasMaxLength(320);
+            customer.Property(c => c.Phone).HasMaxLength(40);
+            customer.Property(c => c.LifetimeValue).HasPrecision(14, 2);
+            customer.HasIndex(c => c.Email);
+            customer.HasMany(c => c.Identities).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<CustomerIdentity>(identity =>
+        {
+            identity.Property(i => i.Handle).HasMaxLength(320);
+            identity.HasIndex(i => new { i.Channel, i.Handle }).IsUnique();
+        });
+
+        modelBuilder.Entity<Order>(order =>
+        {
+            order.Property(o => o.Number).HasMaxLength(64);
+            order.Property(o => o.Currency).HasMaxLength(3);
+            order.Property(o => o.Carrier).HasMaxLength(100);
+            order.Property(o => o.Warehouse).HasMaxLength(100);
+            order.Ignore(o => o.Total);
+            order.HasIndex(o => o.Number).IsUnique();
+            order.HasIndex(o => new { o.CustomerId, o.PlacedAt });
+            order.HasOne<Customer>().WithMany().HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Cascade);
+            order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<OrderLine>(line =>
+        {
+            line.Property(l => l.Sku).HasMaxLength(64);
+            line.Property(l => l.ProductName).HasMaxLength(200);
+            line.Property(l => l.Size).HasMaxLength(32);
+            line.Property(l => l.Colour).HasMaxLength(64);
+            line.Property(l => l.Supplier).HasMaxLength(200);
+            line.Property(l => l.UnitPrice).HasPrecision(14, 2);
+            line.HasIndex(l => l.Sku);
+        });
+
+        modelBuilder.Entity<Conversation>(conversation =>
+        {
+            conversation.Property(c => c.ThreadKey).HasMaxLength(200);
+            conversation.Property(c => c.Subject).HasMaxLength(500);
+            conversation.Property(c => c.AssigneeId).HasMaxLength(64);
+            conversation.Property(c => c.OrderNumber).HasMaxLength(64);
+            conversation.Property(c => c.ConcernType).HasMaxLength(40);
+            conversation.Property(c => c.Sentiment).HasMaxLength(16);
+            conversation.Property(c => c.Language).HasMaxLength(16);
+            conversation.Property(c => c.Urgency).HasMaxLength(16);
+            conversation.Property(c => c.LastMessagePreview).HasMaxLength(200);
+            conversation.HasOne(c => c.Customer).WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Cascade);
+            conversation.HasMany(c => c.Messages).WithOne().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+            conversation.HasIndex(c => new { c.CustomerId, c.Channel, c.Status });
+            conversation.HasIndex(c => new { c.UpdatedAt, c.Id });
+            conversation.HasIndex(c => new { c.Status, c.UpdatedAt });
+        });
+
+        modelBuilder.Entity<Message>(message =>
+        {
+            message.Property(m => m.ExternalId).HasMaxLength(256);
+            message.Property(m => m.AuthorName).HasMaxLength(200);
+            // The idempotency guarantee: a unique index, so that concurrent duplicates lose at the database.
+            message.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique();
+            message.HasIndex(m => new { m.ConversationId, m.CreatedAt });
+        });
+
+        modelBuilder.Entity<Department>(department =>
+        {
+            department.Property(d => d.Key).HasMaxLength(40);
+            department.Property(d => d.Name).HasMaxLength(100);
+            department.Property(d => d.TimeZone).HasMaxLength(64);
+            department.HasIndex(d => d.Key).IsUnique();
+        });
+    }
+
+    private sealed class SqliteMoneyConverter() : ValueConverter<decimal, double>(
+        value => (double)value,
+        stored => Math.Round((decimal)stored, 4));
+}

@@ -1,0 +1,224 @@
+using MemberCare.Domain;
+using MemberCare.Domain.Conversations;
+using MemberCare.Domain.Customers;
+using MemberCare.Domain.Storage;
+using MemberCare.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MemberCare.Features.Intake;
+
+public sealed class IntakeOptions
+{
+    /// <summary>How many messages one commit may carry. Larger batches mean fewer fsyncs under load.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int MaxBatchSize { get; set; } = 256;
+
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = 20_000;
+}
+
+/// <summary>
+/// Stores inbound messages with group commit: callers queue their message and wait; one writer takes
+/// everything queued, threads each message, and commits them together, so a burst costs one fsync per
+/// batch instead of one per message. A caller's task completes only after its message is committed.
+/// </summary>
+public sealed class IntakeWriter(
+    IDbContextFactory<MemberCareDb> dbFactory,
+    TimeProvider time,
+    IOptions<IntakeOptions> options,
+    ILogger<IntakeWriter> logger) : BackgroundService
+{
+    private readonly System.Threading.Channels.Channel<Pending> _queue = System.Threading.Channels.Channel.CreateBounded<Pending>(
+        new System.Threading.Channels.BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
+
+    public async Task<IntakeOutcome> SubmitAsync(InboundMessage message, CancellationToken ct)
+    {
+        var pending = new Pending(message, new TaskCompletionSource<IntakeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        await _queue.Writer.WriteAsync(pending, ct);
+        // Once queued the message may be committed; the caller's cancellation no longer changes that.
+        return await pending.Done.Task;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Pending>(options.Value.MaxBatchSize);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+            {
+                while (batch.Count < options.Value.MaxBatchSize && _queue.Reader.TryRead(out var next))
+                {
+                    batch.Add(next);
+                }
+                await CommitBatchAsync(batch);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _queue.Writer.TryComplete();
+            while (_queue.Reader.TryRead(out var left))
+            {
+                left.Done.TrySetException(new IntakeUnavailableException("MemberCare is shutting down."));
+            }
+        }
+    }
+
+    private async Task CommitBatchAsync(List<Pending> batch)
+    {
+        var outcomes = new IntakeOutcome?[batch.Count];
+        var failures = new Exception?[batch.Count];
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                try
+                {
+                    outcomes[i] = await WriteOneAsync(db, batch[i].Message);
+                }
+                catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
+                {
+                    // EF rolled this message back to its savepoint; the rest of the batch goes on.
+                    db.ChangeTracker.Clear();
+                    failures[i] = ex;
+                    logger.LogError(ex, "Could not store message {Channel}/{ExternalId}", batch[i].Message.Channel, batch[i].Message.ExternalId);
+                }
+            }
+            await transaction.CommitAsync();
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "A batch of {Count} inbound messages could not be committed", batch.Count);
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(new IntakeUnavailableException("The message could not be stored; it was not accepted.", ex));
+            }
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (outcomes[i] is { } outcome)
+            {
+                batch[i].Done.TrySetResult(outcome);
+            }
+            else
+            {
+                batch[i].Done.TrySetException(new IntakeUnavailableException("The message could not be stored; it was not accepted.", failures[i]));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Threads one message. A unique index on (channel, external id) is the guard against duplicates; when
+    /// another node wins the race, the retry finds its row and answers with the same ids.
+    /// </summary>
+    private async Task<IntakeOutcome> WriteOneAsync(MemberCareDb db, InboundMessage message)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await ThreadAsync(db, message);
+            }
+            catch (DbUpdateException ex) when (ex.IsUniqueViolation() && attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<IntakeOutcome> ThreadAsync(MemberCareDb db, InboundMessage message)
+    {
+        try
+        {
+            var existing = await db.Messages
+                .Where(m => m.Channel == message.Channel && m.ExternalId == message.ExternalId)
+                .Select(m => new { m.Id, m.ConversationId, CustomerId = db.Conversations.Where(c => c.Id == m.ConversationId).Select(c => c.CustomerId).First() })
+                .FirstOrDefaultAsync();
+            if (existing is not null)
+            {
+                return new IntakeOutcome(existing.ConversationId, existing.Id, existing.CustomerId, Created: false);
+            }
+
+            var now = time.GetUtcNow();
+            var customer = await FindOrCreateCustomerAsync(db, message, now);
+            var conversation = await db.Conversations
+                .Where(c => c.CustomerId == customer.Id
+                    && c.Channel == message.Channel
+                    && c.Status != ConversationStatus.Resolved
+                    && c.Status != ConversationStatus.Closed
+                    && (message.ThreadKey == null || c.ThreadKey == message.ThreadKey))
+                .OrderByDescending(c => c.LastMessageAt)
+                .FirstOrDefaultAsync();
+            if (conversation is null)
+            {
+                conversation = Conversation.Start(customer.Id, message.Channel, message.ThreadKey, message.Subject, now);
+                db.Conversations.Add(conversation);
+            }
+            var stored = conversation.ReceiveInbound(message.ExternalId, message.Text, message.SentAt, message.Customer.Name, message.RawPayload, now);
+            conversation.ReferOrder(message.OrderNumber);
+            await db.SaveChangesAsync();
+            return new IntakeOutcome(conversation.Id, stored.Id, customer.Id, Created: true);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static async Task<Customer> FindOrCreateCustomerAsync(MemberCareDb db, InboundMessage message, DateTimeOffset now)
+    {
+        var email = CustomerIdentity.NormalizeHandle(Channel.Email, message.Customer.Email);
+        var handle = CustomerIdentity.NormalizeHandle(message.Channel, message.Customer.Handle);
+        if (message.Channel == Channel.Email)
+        {
+            email ??= handle;
+            handle = null;
+        }
+
+        var matches = await db.CustomerIdentities
+            .Where(i => (handle != null && i.Channel == message.Channel && i.Handle == handle)
+                || (email != null && i.Channel == Channel.Email && i.Handle == email))
+            .Select(i => new { i.CustomerId, i.Channel })
+            .ToListAsync();
+        // The handle on the channel the customer writes from is the stronger proof of who they are.
+        var customerId = matches.OrderBy(m => m.Channel == message.Channel ? 0 : 1).Select(m => (long?)m.CustomerId).FirstOrDefault();
+
+        Customer customer;
+        if (customerId is { } id)
+        {
+            customer = await db.Customers.Include(c => c.Identities).FirstAsync(c => c.Id == id);
+        }
+        else
+        {
+            customer = Customer.Create(message.Customer.Name ?? message.Customer.Handle, email, now);
+            db.Customers.Add(customer);
+        }
+        // An identity another customer already owns is left alone: merging people is a decision for an agent.
+        if (handle is not null && !matches.Any(m => m.Channel == message.Channel))
+        {
+            customer.AddIdentity(message.Channel, handle);
+        }
+        if (email is not null && customerId is not null && !matches.Any(m => m.Channel == Channel.Email))
+        {
+            customer.AddIdentity(Channel.Email, email);
+        }
+        if (customerId is null)
+        {
+            await db.SaveChangesAsync();
+        }
+        return customer;
+    }
+
+    private sealed record Pending(InboundMessage Message, TaskCompletionSource<IntakeOutcome> Done);
+}
+
+/// <summary>The message was not stored, so it must not be acknowledged; the sender should retry.</summary>
+public sealed class IntakeUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

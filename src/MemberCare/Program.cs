@@ -1,0 +1,5 @@
+using MemberCare.Hosting;
+
+return await Verbs.RunAsync(args);
+
+public partial class Program;
