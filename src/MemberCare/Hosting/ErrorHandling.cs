@@ -9,7 +9,14 @@ public static class ErrorHandling
     public static IServiceCollection AddMemberCareErrorHandling(this IServiceCollection services)
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
-            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier);
+        {
+            ctx.ProblemDetails.Extensions["traceId"] = ctx.HttpContext.TraceIdentifier;
+            // Routing refuses a media type an endpoint does not accept before its handler runs; say why here too.
+            if (ctx.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType)
+            {
+                ctx.ProblemDetails.Detail ??= $"The body must be JSON sent as 'Content-Type: application/json', not '{ctx.HttpContext.Request.ContentType ?? "(none)"}'.";
+            }
+        });
         services.AddExceptionHandler<BadRequestHandler>();
         services.ConfigureHttpJsonOptions(o =>
         {

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using MemberCare.Domain.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,20 +17,23 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly string? _connectionString;
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "membercare-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings;
+    private readonly TimeProvider? _time;
 
-    private TestApp(DatabaseProvider provider, string? connectionString, IDictionary<string, string?>? settings)
+    private TestApp(DatabaseProvider provider, string? connectionString, IDictionary<string, string?>? settings, TimeProvider? time)
     {
         _provider = provider;
         _connectionString = connectionString;
         _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+        _time = time;
     }
 
     public DatabaseProvider Provider => _provider;
 
-    public static TestApp Sqlite(IDictionary<string, string?>? settings = null) => new(DatabaseProvider.Sqlite, null, settings);
+    public static TestApp Sqlite(IDictionary<string, string?>? settings = null, TimeProvider? time = null) =>
+        new(DatabaseProvider.Sqlite, null, settings, time);
 
-    public static TestApp Postgres(string connectionString, IDictionary<string, string?>? settings = null) =>
-        new(DatabaseProvider.Postgres, connectionString, settings);
+    public static TestApp Postgres(string connectionString, IDictionary<string, string?>? settings = null, TimeProvider? time = null) =>
+        new(DatabaseProvider.Postgres, connectionString, settings, time);
 
     public HttpClient CreateApiClient()
     {
@@ -40,6 +44,18 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public async Task<MemberCareDb> OpenDbAsync() =>
         await Services.GetRequiredService<IDbContextFactory<MemberCareDb>>().CreateDbContextAsync();
+
+    /// <summary>How many rows each table holds: compared before and after a request to prove it wrote nothing.</summary>
+    public async Task<RowCounts> CountRowsAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var db = await OpenDbAsync();
+        return new RowCounts(
+            await db.Customers.CountAsync(ct),
+            await db.CustomerIdentities.CountAsync(ct),
+            await db.Conversations.CountAsync(ct),
+            await db.Messages.CountAsync(ct));
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -52,6 +68,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+        if (_time is { } time)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
         }
     }
 
@@ -73,3 +93,5 @@ public sealed class TestApp : WebApplicationFactory<Program>
         GC.SuppressFinalize(this);
     }
 }
+
+public readonly record struct RowCounts(int Customers, int Identities, int Conversations, int Messages);

@@ -1,8 +1,8 @@
+using System.Globalization;
 using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace MemberCare.Features.Conversations;
 
@@ -27,12 +27,43 @@ public static class ConversationsApi
         CancellationToken ct,
         string? status = null,
         string? channel = null,
-        long? customerId = null,
-        DateTimeOffset? updatedSince = null,
-        int limit = 50,
+        string? customerId = null,
+        string? updatedSince = null,
+        string? limit = null,
         string? cursor = null)
     {
+        // Filters arrive as text and are parsed here, so that a bad value gets a problem naming its field
+        // rather than the framework's anonymous 400.
         var errors = new FieldErrors();
+        long? customerFilter = null;
+        if (customerId is not null)
+        {
+            if (long.TryParse(customerId, NumberStyles.None, CultureInfo.InvariantCulture, out var parsedId))
+            {
+                customerFilter = parsedId;
+            }
+            else
+            {
+                errors.Add("customerId", "must be a customer id (a whole number).");
+            }
+        }
+        DateTimeOffset? sinceFilter = null;
+        if (updatedSince is not null)
+        {
+            if (DateTimeOffset.TryParse(updatedSince, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsedSince))
+            {
+                sinceFilter = parsedSince;
+            }
+            else
+            {
+                errors.Add("updatedSince", "must be an ISO 8601 time, such as 2026-03-01T09:00:00Z.");
+            }
+        }
+        var pageSize = 50;
+        if (limit is not null && !int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize))
+        {
+            pageSize = 0;
+        }
         ConversationStatus? statusFilter = null;
         if (status is not null)
         {
@@ -50,7 +81,7 @@ public static class ConversationsApi
         {
             errors.Add("channel", $"must be one of {string.Join(", ", ChannelNames.Known)}.");
         }
-        if (limit is < 1 or > ConversationDesk.MaxLimit)
+        if (pageSize is < 1 or > ConversationDesk.MaxLimit)
         {
             errors.Add("limit", $"must be between 1 and {ConversationDesk.MaxLimit}.");
         }
@@ -62,10 +93,10 @@ public static class ConversationsApi
         {
             return errors.ToProblem();
         }
-        return TypedResults.Ok(await desk.ListAsync(new ConversationFilter(statusFilter, channelFilter, customerId, updatedSince, limit, cursor), ct));
+        return TypedResults.Ok(await desk.ListAsync(new ConversationFilter(statusFilter, channelFilter, customerFilter, sinceFilter, pageSize, cursor), ct));
     }
 
-    private static async Task<Results<Ok<ConversationDetail>, NotFound<ProblemDetails>>> Get(long id, ConversationDesk desk, CancellationToken ct) =>
+    private static async Task<Results<Ok<ConversationDetail>, ProblemHttpResult>> Get(long id, ConversationDesk desk, CancellationToken ct) =>
         await desk.GetAsync(id, ct) is { } detail ? TypedResults.Ok(detail) : NotFound(id);
 
     private static Task<IResult> Reply(long id, HttpRequest request, JsonBodyReader reader, ConversationDesk desk, CancellationToken ct) =>
@@ -142,10 +173,6 @@ public static class ConversationsApi
         };
     }
 
-    private static NotFound<ProblemDetails> NotFound(long id) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "Not found",
-        Detail = $"There is no conversation {id}.",
-    });
+    private static ProblemHttpResult NotFound(long id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no conversation {id}.");
 }
