@@ -56,8 +56,6 @@ internal sealed class DemoShop
         return shop;
     }
 
-    public int OrderCount => _orders.Count;
-
     public IReadOnlyList<Customer> CreateCustomers() => [.. _customers.Select(CreateCustomer)];
 
     /// <summary>Orders of the customers <see cref="CreateCustomers"/> made, once the database has given them ids.</summary>

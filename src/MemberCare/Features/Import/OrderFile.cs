@@ -74,7 +74,7 @@ internal static class OrderFile
         foreach (var rows in orders)
         {
             var number = rows[0].Number!;
-            var head = Merge(rows);
+            var head = OrderValues(rows);
             if (!s_orderColumns.Any(head.Check.Mentions))
             {
                 CheckOrder(head);
@@ -172,7 +172,7 @@ internal static class OrderFile
     /// The order-level values of an order: its first row's, which the other rows may repeat or leave empty.
     /// A row that states a different value is wrong, and so is a first row that leaves a required one out.
     /// </summary>
-    private static LineRow Merge(List<LineRow> rows)
+    private static LineRow OrderValues(List<LineRow> rows)
     {
         var head = rows[0];
         var first = head.Check;
