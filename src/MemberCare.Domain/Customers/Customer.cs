@@ -69,8 +69,12 @@ public sealed class Customer
 
     public void SetTier(CustomerTier tier) => Tier = tier;
 
-    /// <summary>Lifetime value is the sum of the customer's non-cancelled orders; the order log recomputes it.</summary>
+    /// <summary>Lifetime value is the sum of the customer's orders that were neither cancelled nor returned.</summary>
     public void SetLifetimeValue(decimal value) => LifetimeValue = value < 0 ? 0 : value;
+
+    /// <summary>Recomputes lifetime value from the customer's orders (orders of other customers are ignored).</summary>
+    public void RecomputeLifetimeValue(IEnumerable<Orders.Order> orders) =>
+        SetLifetimeValue(orders.Where(o => o.CustomerId == Id && Orders.Order.CountsTowardLifetimeValue(o.Status)).Sum(o => o.Total));
 }
 
 /// <summary>A customer's address on one channel: an e-mail address, an Instagram handle, a Facebook id.</summary>

@@ -31,6 +31,9 @@ public sealed class Order
 
     public decimal Total => Lines.Sum(l => l.UnitPrice * l.Quantity);
 
+    /// <summary>Cancelled and returned orders were paid back, so they add nothing to a customer's lifetime value.</summary>
+    public static bool CountsTowardLifetimeValue(OrderStatus status) => status is not (OrderStatus.Cancelled or OrderStatus.Returned);
+
     public static Order Place(string number, long customerId, string currency, DateTimeOffset placedAt)
     {
         if (string.IsNullOrWhiteSpace(number))

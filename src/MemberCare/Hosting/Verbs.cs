@@ -34,15 +34,15 @@ public static class Verbs
         }, ct));
         root.Subcommands.Add(migrate);
 
-        var seedDemo = new Command("seed-demo", "Delete the demo store's data and create it anew (customers, orders, conversations).")
+        var seedDemo = new Command("seed-demo", "Replace all customers, orders and conversations with the demo store (departments stay).")
         {
             TreatUnmatchedTokensAsErrors = false,
         };
         seedDemo.SetAction((parse, ct) => WithAppAsync([.. parse.UnmatchedTokens], async (app, token) =>
         {
             await app.Services.GetRequiredService<IDbContextFactory<MemberCareDb>>().MigrateAsync(token);
-            await app.Services.GetRequiredService<DemoStore>().SeedAsync(token);
-            Console.WriteLine("The demo store is ready.");
+            var demo = await app.Services.GetRequiredService<DemoStore>().SeedAsync(token);
+            Console.WriteLine($"The demo store is ready: {demo.Customers} customers, {demo.Orders} orders, {demo.Conversations} conversations ({demo.Messages} messages), seeded in {demo.Elapsed.TotalSeconds:0.00} s.");
             return 0;
         }, ct));
         root.Subcommands.Add(seedDemo);
