@@ -61,7 +61,7 @@ public sealed class Message
     }
 
     /// <summary>An agent's correction replaces the labels it names; a corrected concern is certain.</summary>
-    public void Correct(string? concern, string? department, string? sentiment, string? language, string? urgency)
+    public void CorrectTriage(string? concern, string? department, string? sentiment, string? language)
     {
         if (concern is not null)
         {
@@ -71,7 +71,6 @@ public sealed class Message
         }
         Sentiment = sentiment ?? Sentiment;
         Language = language ?? Language;
-        Urgency = urgency ?? Urgency;
     }
 
     internal static Message Inbound(Channel channel, string externalId, string text, DateTimeOffset sentAt, string? authorName, string? rawPayload, DateTimeOffset receivedAt)
