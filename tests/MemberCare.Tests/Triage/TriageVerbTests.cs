@@ -29,7 +29,7 @@ public sealed class TriageVerbTests
         Assert.InRange(line.GetProperty("confidence").GetDouble(), 0, 1);
         Assert.True(TriageLabels.IsSentiment(line.GetProperty("sentiment").GetString()));
         Assert.Equal("en", line.GetProperty("language").GetString());
-        Assert.Contains(line.GetProperty("urgency").GetString()!, Urgencies);
+        Assert.Contains(line.GetProperty("urgency").GetString()!, s_urgencies);
         var entities = line.GetProperty("entities");
         Assert.Equal("10234", entities.GetProperty("orderNumbers")[0].GetString());
         Assert.Equal(["M", "XL"], entities.GetProperty("sizes").EnumerateArray().Select(s => s.GetString()));
@@ -89,10 +89,10 @@ public sealed class TriageVerbTests
         var lines = await RunLinesAsync(
             """{"id":"a","text":"When will my order arrive?"}""" + "\n" +
             """{"id":"b","text":"When will my order arrive?","tier":"vip","recentContacts":3}""" + "\n");
-        Assert.Equal(2, Urgencies.IndexOf(lines[1].GetProperty("urgency").GetString()!) - Urgencies.IndexOf(lines[0].GetProperty("urgency").GetString()!));
+        Assert.Equal(2, s_urgencies.IndexOf(lines[1].GetProperty("urgency").GetString()!) - s_urgencies.IndexOf(lines[0].GetProperty("urgency").GetString()!));
     }
 
-    private static readonly List<string> Urgencies = ["low", "normal", "high", "urgent"];
+    private static readonly List<string> s_urgencies = ["low", "normal", "high", "urgent"];
 
     [Fact]
     public async Task The_membercare_triage_command_streams_ten_thousand_lines_in_order()
