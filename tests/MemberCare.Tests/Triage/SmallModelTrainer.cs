@@ -15,19 +15,31 @@ public sealed record LabelledLine(string Text, string Concern, string Sentiment,
 /// </summary>
 public static class SmallModelTrainer
 {
-    public static void Train(IReadOnlyList<LabelledLine> lines, string folder, string version)
+    public static void Train(IReadOnlyList<LabelledLine> lines, string folder, string version) => Train(
+        lines.Select(l => (l.Text, l.Concern)),
+        lines.Select(l => (l.Text, l.Sentiment)),
+        lines.Select(l => (l.Text, l.Language)),
+        folder,
+        version);
+
+    public static void Train(
+        IEnumerable<(string Text, string Label)> concern,
+        IEnumerable<(string Text, string Label)> sentiment,
+        IEnumerable<(string Text, string Label)> language,
+        string folder,
+        string version)
     {
         Directory.CreateDirectory(folder);
         var ml = new MLContext(seed: 1);
-        Save(ml, lines.Select(l => new Row { Text = l.Text, Label = l.Concern }), Path.Combine(folder, TriageModelFiles.Concern));
-        Save(ml, lines.Select(l => new Row { Text = l.Text, Label = l.Sentiment }), Path.Combine(folder, TriageModelFiles.Sentiment));
-        Save(ml, lines.Select(l => new Row { Text = l.Text, Label = l.Language }), Path.Combine(folder, TriageModelFiles.Language));
+        Save(ml, concern, Path.Combine(folder, TriageModelFiles.Concern));
+        Save(ml, sentiment, Path.Combine(folder, TriageModelFiles.Sentiment));
+        Save(ml, language, Path.Combine(folder, TriageModelFiles.Language));
         File.WriteAllText(Path.Combine(folder, TriageModelFiles.Manifest), JsonSerializer.Serialize(new { version }));
     }
 
-    private static void Save(MLContext ml, IEnumerable<Row> rows, string path)
+    private static void Save(MLContext ml, IEnumerable<(string Text, string Label)> rows, string path)
     {
-        var data = ml.Data.LoadFromEnumerable(rows.ToList());
+        var data = ml.Data.LoadFromEnumerable(rows.Select(r => new Row { Text = r.Text, Label = r.Label }).ToList());
         // The label is mapped to a key outside the saved chain: a model that needs a Label to predict is useless.
         var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
         var pipeline = ml.Transforms.Text.FeaturizeText("Features", nameof(TextInput.Text))
