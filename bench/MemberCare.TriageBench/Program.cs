@@ -60,14 +60,26 @@ Console.WriteLine($"throughput: {throughput:F0} messages/s on one thread (whole 
 
 var samples = Math.Min(50_000, Math.Max(texts.Length, (int)throughput * 2));
 var latencies = new double[samples];
+int slow = 0, slowWithGc = 0;
+var collections = GC.CollectionCount(0);
+var paused = GC.GetTotalPauseDuration();
 for (var i = 0; i < samples; i++)
 {
+    var gcBefore = GC.CollectionCount(0);
     var started = Stopwatch.GetTimestamp();
     engine.Triage(texts[i % texts.Length]);
     latencies[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+    if (latencies[i] > 1_000)
+    {
+        slow++;
+        slowWithGc += GC.CollectionCount(0) > gcBefore ? 1 : 0;
+    }
 }
+var gcs = GC.CollectionCount(0) - collections;
+var pause = GC.GetTotalPauseDuration() - paused;
 Array.Sort(latencies);
 Console.WriteLine($"latency: p50 {Percentile(latencies, 0.50):F0} µs, p90 {Percentile(latencies, 0.90):F0} µs, p99 {Percentile(latencies, 0.99):F0} µs, max {latencies[^1]:F0} µs over {samples} messages");
+Console.WriteLine($"  {slow} calls over 1 ms, {slowWithGc} of them with a garbage collection inside; {gcs} collections, {pause.TotalMilliseconds:F0} ms paused, {GC.GetTotalAllocatedBytes() / (double)(count + samples + 5_000) / 1024:F0} KB allocated per message");
 
 Console.WriteLine("where the time goes (mean per message):");
 Measure("  concern model", t => set.Concern.Predict(t));
@@ -129,7 +141,7 @@ void SplitFeaturization(string path)
         featuresOnly.Predict(input, ref row);
         slots = row.Features.Length;
     });
-    Measure($"  {Path.GetFileNameWithoutExtension(path)} whole model", t =>
+    Measure($"  {Path.GetFileNameWithoutExtension(path)} whole, no pool", t =>
     {
         input.Text = t;
         full.Predict(input, ref prediction);
