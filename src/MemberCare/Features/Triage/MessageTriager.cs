@@ -12,8 +12,33 @@ namespace MemberCare.Features.Triage;
 /// </summary>
 public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> options, TimeProvider time)
 {
-    /// <summary>What the text alone says, computed before the message reaches the intake writer; null without models.</summary>
-    public TriageResult? ReadText(string text) => engine.Triage(text);
+    private readonly int _maxAtIntake = options.Value.MaxConcurrentAtIntake > 0
+        ? options.Value.MaxConcurrentAtIntake
+        : Math.Max(1, Environment.ProcessorCount / 2);
+
+    private int _atIntake;
+
+    /// <summary>
+    /// What the text alone says, computed before the message reaches the intake writer; null without models,
+    /// and null when as many messages are being triaged at intake as the limit allows: in a burst the rest are
+    /// stored untriaged and the backfill triages them moments later, so triage never holds intake back.
+    /// </summary>
+    public TriageResult? ReadText(string text)
+    {
+        if (Interlocked.Increment(ref _atIntake) > _maxAtIntake)
+        {
+            Interlocked.Decrement(ref _atIntake);
+            return null;
+        }
+        try
+        {
+            return engine.Triage(text);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _atIntake);
+        }
+    }
 
     /// <summary>
     /// Completes a triage of the text with the sender's context and records it. <paramref name="fromText"/>

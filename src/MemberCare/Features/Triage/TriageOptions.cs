@@ -18,6 +18,10 @@ public sealed class TriageOptions
     [Range(1, 10_000)]
     public int BackfillBatchSize { get; set; } = 200;
 
+    /// <summary>How many messages intake triages at once; more wait for the backfill. 0: half the cores.</summary>
+    [Range(0, 1024)]
+    public int MaxConcurrentAtIntake { get; set; }
+
     /// <summary>How far back earlier messages of the same customer count as repeated contacts.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "90.00:00:00")]
     public TimeSpan RecentContactsWindow { get; set; } = TimeSpan.FromDays(7);
