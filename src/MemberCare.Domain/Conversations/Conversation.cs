@@ -154,6 +154,53 @@ public sealed class Conversation
         Urgency = urgency;
     }
 
+    /// <summary>
+    /// Takes the labels of a triaged inbound message. The newest message speaks for the case; urgency and
+    /// priority only rise after the first triage, because a calmer follow-up does not make a late parcel
+    /// less late: lowering them is an agent's decision.
+    /// </summary>
+    public void ApplyTriage(MessageTriage triage, bool newest, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(triage);
+        if (newest || ConcernType is null)
+        {
+            ConcernType = triage.Concern;
+            ConcernConfidence = triage.Confidence;
+            Sentiment = triage.Sentiment;
+            Language = triage.Language;
+        }
+        var priority = PriorityOf(triage.Urgency);
+        if (Urgency is null || priority > Priority)
+        {
+            Urgency = triage.Urgency;
+            Priority = priority;
+        }
+        var utc = at.ToUniversalTime();
+        UpdatedAt = utc > UpdatedAt ? utc : UpdatedAt;
+    }
+
+    /// <summary>An agent's corrected labels; null leaves a label as it is.</summary>
+    public void CorrectTriage(string? concern, string? sentiment, string? language, DateTimeOffset at)
+    {
+        if (concern is not null)
+        {
+            ConcernType = concern;
+            ConcernConfidence = 1;
+        }
+        Sentiment = sentiment ?? Sentiment;
+        Language = language ?? Language;
+        var utc = at.ToUniversalTime();
+        UpdatedAt = utc > UpdatedAt ? utc : UpdatedAt;
+    }
+
+    private static Priority PriorityOf(string urgency) => urgency switch
+    {
+        "low" => Priority.Low,
+        "high" => Priority.High,
+        "urgent" => Priority.Urgent,
+        _ => Priority.Normal,
+    };
+
     public void AssignTo(string? assigneeId, DateTimeOffset at)
     {
         AssigneeId = Blank(assigneeId);

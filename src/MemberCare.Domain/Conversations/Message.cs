@@ -23,6 +23,56 @@ public sealed class Message
     /// <summary>The request body exactly as it arrived, kept for audit.</summary>
     public string? RawPayload { get; private set; }
 
+    public string? Concern { get; private set; }
+    public double? ConcernConfidence { get; private set; }
+    public string? Sentiment { get; private set; }
+    public string? Language { get; private set; }
+    public string? Urgency { get; private set; }
+
+    /// <summary>Order numbers, SKUs, sizes and colours found in the text, as a JSON object.</summary>
+    public string? Entities { get; private set; }
+
+    /// <summary>The department that can fix the cause, by its key.</summary>
+    public string? Department { get; private set; }
+
+    /// <summary>When triage ran; null on an inbound message means it still waits for triage.</summary>
+    public DateTimeOffset? TriagedAt { get; private set; }
+
+    /// <summary>The model set that triaged the message, or who corrected it last.</summary>
+    public string? TriageModelVersion { get; private set; }
+
+    public bool AwaitsTriage => Direction == MessageDirection.Inbound && TriagedAt is null;
+
+    public void RecordTriage(MessageTriage triage, DateTimeOffset at)
+    {
+        if (Direction != MessageDirection.Inbound)
+        {
+            throw new InvalidOperationException("Only messages from customers are triaged.");
+        }
+        Concern = triage.Concern;
+        ConcernConfidence = triage.Confidence;
+        Sentiment = triage.Sentiment;
+        Language = triage.Language;
+        Urgency = triage.Urgency;
+        Entities = triage.Entities;
+        Department = triage.Department;
+        TriageModelVersion = triage.ModelVersion;
+        TriagedAt = at.ToUniversalTime();
+    }
+
+    /// <summary>An agent's correction replaces the labels it names; a corrected concern is certain.</summary>
+    public void CorrectTriage(string? concern, string? department, string? sentiment, string? language)
+    {
+        if (concern is not null)
+        {
+            Concern = concern;
+            ConcernConfidence = 1;
+            Department = department ?? Department;
+        }
+        Sentiment = sentiment ?? Sentiment;
+        Language = language ?? Language;
+    }
+
     internal static Message Inbound(Channel channel, string externalId, string text, DateTimeOffset sentAt, string? authorName, string? rawPayload, DateTimeOffset receivedAt)
     {
         if (string.IsNullOrWhiteSpace(externalId))

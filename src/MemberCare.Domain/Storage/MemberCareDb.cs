@@ -2,6 +2,7 @@ using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Departments;
 using MemberCare.Domain.Orders;
+using MemberCare.Domain.Triage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -16,6 +17,7 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Department> Departments => Set<Department>();
+    public DbSet<TriageCorrection> TriageCorrections => Set<TriageCorrection>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -98,6 +100,31 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             // The idempotency guarantee: a unique index, so that concurrent duplicates lose at the database.
             message.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique();
             message.HasIndex(m => new { m.ConversationId, m.CreatedAt });
+            message.Property(m => m.Concern).HasMaxLength(40);
+            message.Property(m => m.Sentiment).HasMaxLength(16);
+            message.Property(m => m.Language).HasMaxLength(16);
+            message.Property(m => m.Urgency).HasMaxLength(16);
+            message.Property(m => m.Department).HasMaxLength(40);
+            message.Property(m => m.TriageModelVersion).HasMaxLength(64);
+            message.Ignore(m => m.AwaitsTriage);
+            // Only the messages that wait for triage are in this index, so the backfill's poll stays cheap
+            // however many messages are stored. The filter is SQL that SQLite and PostgreSQL both read.
+            message.HasIndex(m => m.Id, "IX_Messages_AwaitingTriage")
+                .HasFilter("\"TriagedAt\" IS NULL AND \"Direction\" = 'Inbound'");
+        });
+
+        modelBuilder.Entity<TriageCorrection>(correction =>
+        {
+            correction.Property(c => c.Concern).HasMaxLength(40);
+            correction.Property(c => c.Sentiment).HasMaxLength(16);
+            correction.Property(c => c.Language).HasMaxLength(16);
+            correction.Property(c => c.PreviousConcern).HasMaxLength(40);
+            correction.Property(c => c.PreviousSentiment).HasMaxLength(16);
+            correction.Property(c => c.PreviousLanguage).HasMaxLength(16);
+            correction.Property(c => c.CorrectedBy).HasMaxLength(200);
+            correction.HasOne<Message>().WithMany().HasForeignKey(c => c.MessageId).OnDelete(DeleteBehavior.Cascade);
+            correction.HasIndex(c => new { c.CorrectedAt, c.Id });
+            correction.HasIndex(c => c.MessageId);
         });
 
         modelBuilder.Entity<Department>(department =>

@@ -129,19 +129,37 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Concern")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("ConcernConfidence")
+                        .HasColumnType("REAL");
+
                     b.Property<long>("ConversationId")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Department")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Direction")
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Entities")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ExternalId")
                         .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RawPayload")
@@ -150,8 +168,23 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.Property<long>("SentAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Sentiment")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Text")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriageModelVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("TriagedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Urgency")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -160,6 +193,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("ConversationId", "CreatedAt");
+
+                    b.HasIndex(new[] { "Id" }, "IX_Messages_AwaitingTriage")
+                        .HasFilter("\"TriagedAt\" IS NULL AND \"Direction\" = 'Inbound'");
 
                     b.ToTable("Messages");
                 });
@@ -361,6 +397,56 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.ToTable("OrderLines");
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Triage.TriageCorrection", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Concern")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CorrectedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CorrectedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PreviousConcern")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousLanguage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousSentiment")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sentiment")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("CorrectedAt", "Id");
+
+                    b.ToTable("TriageCorrections");
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Conversations.Conversation", b =>
                 {
                     b.HasOne("MemberCare.Domain.Customers.Customer", "Customer")
@@ -404,6 +490,15 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.HasOne("MemberCare.Domain.Orders.Order", null)
                         .WithMany("Lines")
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MemberCare.Domain.Triage.TriageCorrection", b =>
+                {
+                    b.HasOne("MemberCare.Domain.Conversations.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -2,6 +2,7 @@ using MemberCare.Features.Conversations;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
 using MemberCare.Features.Intake;
+using MemberCare.Features.Triage;
 using Scalar.AspNetCore;
 
 namespace MemberCare.Hosting;
@@ -20,6 +21,7 @@ public static class MemberCareApp
         // Registered first: hosted services start in order, and all of them before the server listens.
         builder.Services.AddHostedService<DatabasePreparation>();
 
+        builder.Services.AddMemberCareTriage();
         builder.Services.AddOptions<IntakeOptions>().BindConfiguration("Intake").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IntakeWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
@@ -43,6 +45,7 @@ public static class MemberCareApp
         app.MapHealthApi();
         app.MapIntakeApi();
         app.MapConversationsApi();
+        app.MapTriageApi();
         app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
         return app;
     }

@@ -72,6 +72,13 @@ public static class Verbs
         }
         root.Subcommands.Add(import);
 
+        var triage = new Command("triage", "Triage JSON lines {\"id\", \"text\"} from standard input: one JSON line out per line in, in order.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        triage.SetAction((parse, ct) => Features.Triage.TriageVerb.RunAsync([.. parse.UnmatchedTokens], ct));
+        root.Subcommands.Add(triage);
+
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -89,11 +89,16 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
         {
             return null;
         }
-        var messages = await db.Messages.AsNoTracking()
+        var stored = await db.Messages.AsNoTracking()
             .Where(m => m.ConversationId == id)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
-            .Select(m => new MessageView(m.Id, m.Direction.ToString().ToLowerInvariant(), m.Channel.ToKey(), m.ExternalId, m.AuthorName, m.Text, m.SentAt, m.CreatedAt))
             .ToListAsync(ct);
+        var messages = stored.Select(m => new MessageView(
+            m.Id, m.Direction.ToString().ToLowerInvariant(), m.Channel.ToKey(), m.ExternalId, m.AuthorName, m.Text, m.SentAt, m.CreatedAt,
+            m.Direction == MessageDirection.Inbound
+                ? new MessageTriageView(m.Concern, m.ConcernConfidence, m.Sentiment, m.Language, m.Urgency,
+                    m.Entities is null ? null : System.Text.Json.Nodes.JsonNode.Parse(m.Entities), m.Department, m.TriagedAt, m.TriageModelVersion)
+                : null)).ToList();
         var orders = await db.Orders.AsNoTracking()
             .Where(o => o.CustomerId == conversation.CustomerId)
             .OrderByDescending(o => o.PlacedAt)

@@ -33,7 +33,19 @@ public sealed record ConversationDetail(
     CustomerView Customer,
     IReadOnlyList<OrderView> Orders);
 
-public sealed record MessageView(long Id, string Direction, string Channel, string? ExternalId, string? AuthorName, string Text, DateTimeOffset SentAt, DateTimeOffset CreatedAt);
+public sealed record MessageView(long Id, string Direction, string Channel, string? ExternalId, string? AuthorName, string Text, DateTimeOffset SentAt, DateTimeOffset CreatedAt, MessageTriageView? Triage = null);
+
+/// <summary>What triage said about an inbound message; Entities is the stored JSON object, TriagedAt null while it waits.</summary>
+public sealed record MessageTriageView(
+    string? Concern,
+    double? Confidence,
+    string? Sentiment,
+    string? Language,
+    string? Urgency,
+    System.Text.Json.Nodes.JsonNode? Entities,
+    string? Department,
+    DateTimeOffset? TriagedAt,
+    string? ModelVersion);
 
 public sealed record CustomerView(long Id, string Name, string? Email, string? Phone, string Tier, decimal LifetimeValue, IReadOnlyList<IdentityView> Identities);
 

@@ -2,6 +2,7 @@ using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Storage;
+using MemberCare.Features.Triage;
 using MemberCare.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public sealed class IntakeOptions
 /// </summary>
 public sealed class IntakeWriter(
     IDbContextFactory<MemberCareDb> dbFactory,
+    MessageTriager triager,
     TimeProvider time,
     IOptions<IntakeOptions> options,
     ILogger<IntakeWriter> logger) : BackgroundService
@@ -34,7 +36,8 @@ public sealed class IntakeWriter(
 
     public async Task<IntakeOutcome> SubmitAsync(InboundMessage message, CancellationToken ct)
     {
-        var pending = new Pending(message, new TaskCompletionSource<IntakeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        // The models read the text on the caller's thread, so the one writer only adds the sender's context.
+        var pending = new Pending(message, ReadText(message), new TaskCompletionSource<IntakeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         await _queue.Writer.WriteAsync(pending, ct);
         // Once queued the message may be committed; the caller's cancellation no longer changes that.
         return await pending.Done.Task;
@@ -80,7 +83,7 @@ public sealed class IntakeWriter(
             {
                 try
                 {
-                    outcomes[i] = await WriteOneAsync(db, batch[i].Message);
+                    outcomes[i] = await WriteOneAsync(db, batch[i]);
                 }
                 catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
                 {
@@ -119,13 +122,13 @@ public sealed class IntakeWriter(
     /// Threads one message. A unique index on (channel, external id) is the guard against duplicates; when
     /// another node wins the race, the retry finds its row and answers with the same ids.
     /// </summary>
-    private async Task<IntakeOutcome> WriteOneAsync(MemberCareDb db, InboundMessage message)
+    private async Task<IntakeOutcome> WriteOneAsync(MemberCareDb db, Pending pending)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await ThreadAsync(db, message);
+                return await ThreadAsync(db, pending.Message, pending.Triage);
             }
             catch (DbUpdateException ex) when (ex.IsUniqueViolation() && attempt < 3)
             {
@@ -134,7 +137,7 @@ public sealed class IntakeWriter(
         }
     }
 
-    private async Task<IntakeOutcome> ThreadAsync(MemberCareDb db, InboundMessage message)
+    private async Task<IntakeOutcome> ThreadAsync(MemberCareDb db, InboundMessage message, TriageResult? triage)
     {
         try
         {
@@ -164,6 +167,7 @@ public sealed class IntakeWriter(
             }
             var stored = conversation.ReceiveInbound(message.ExternalId, message.Text, message.SentAt, message.Customer.Name, message.RawPayload, now);
             conversation.ReferOrder(message.OrderNumber);
+            await TriageAsync(db, stored, conversation, customer, triage);
             await db.SaveChangesAsync();
             return new IntakeOutcome(conversation.Id, stored.Id, customer.Id, Created: true);
         }
@@ -217,7 +221,37 @@ public sealed class IntakeWriter(
         return customer;
     }
 
-    private sealed record Pending(InboundMessage Message, TaskCompletionSource<IntakeOutcome> Done);
+    /// <summary>Triage never blocks intake: without models, or when triage fails, the message is stored untriaged.</summary>
+    private TriageResult? ReadText(InboundMessage message)
+    {
+        try
+        {
+            return triager.ReadText(message.Text);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Triage failed for message {Channel}/{ExternalId}; it is stored untriaged", message.Channel, message.ExternalId);
+            return null;
+        }
+    }
+
+    private async Task TriageAsync(MemberCareDb db, Message stored, Conversation conversation, Customer customer, TriageResult? triage)
+    {
+        if (triage is null)
+        {
+            return;
+        }
+        try
+        {
+            await triager.RecordAsync(db, stored, conversation, customer.Tier, newest: true, triage, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not DbUpdateException)
+        {
+            logger.LogError(ex, "Triage failed for message {Channel}/{ExternalId}; it is stored untriaged", stored.Channel, stored.ExternalId);
+        }
+    }
+
+    private sealed record Pending(InboundMessage Message, TriageResult? Triage, TaskCompletionSource<IntakeOutcome> Done);
 }
 
 /// <summary>The message was not stored, so it must not be acknowledged; the sender should retry.</summary>
