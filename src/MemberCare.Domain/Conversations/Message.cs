@@ -23,6 +23,18 @@ public sealed class Message
     /// <summary>The request body exactly as it arrived, kept for audit.</summary>
     public string? RawPayload { get; private set; }
 
+    /// <summary>When the author deleted the message on the platform; its text and raw payload are gone since.</summary>
+    public DateTimeOffset? WithdrawnAt { get; private set; }
+
+    public const string WithdrawnText = "(deleted by the author)";
+
+    internal void Withdraw(DateTimeOffset at)
+    {
+        Text = WithdrawnText;
+        RawPayload = null;
+        WithdrawnAt ??= at.ToUniversalTime();
+    }
+
     internal static Message Inbound(Channel channel, string externalId, string text, DateTimeOffset sentAt, string? authorName, string? rawPayload, DateTimeOffset receivedAt)
     {
         if (string.IsNullOrWhiteSpace(externalId))

@@ -1,3 +1,4 @@
+using MemberCare.Domain.Channels;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Departments;
@@ -16,6 +17,8 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
     public DbSet<Conversation> Conversations => Set<Conversation>();
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Department> Departments => Set<Department>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<ChannelHealth> ChannelHealth => Set<ChannelHealth>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -40,6 +43,7 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             customer.Property(c => c.Phone).HasMaxLength(40);
             customer.Property(c => c.LifetimeValue).HasPrecision(14, 2);
             customer.HasIndex(c => c.Email);
+            customer.HasIndex(c => c.ShopId).IsUnique();
             customer.HasMany(c => c.Identities).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -57,6 +61,8 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             order.Property(o => o.Warehouse).HasMaxLength(100);
             order.Ignore(o => o.Total);
             order.HasIndex(o => o.Number).IsUnique();
+            order.HasIndex(o => o.ShopId).IsUnique();
+            order.Property(o => o.RefundedAmount).HasPrecision(14, 2);
             order.HasIndex(o => new { o.CustomerId, o.PlacedAt });
             order.HasOne<Customer>().WithMany().HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Cascade);
             order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
@@ -98,6 +104,22 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             // The idempotency guarantee: a unique index, so that concurrent duplicates lose at the database.
             message.HasIndex(m => new { m.Channel, m.ExternalId }).IsUnique();
             message.HasIndex(m => new { m.ConversationId, m.CreatedAt });
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(delivery =>
+        {
+            delivery.Property(d => d.DeliveryKey).HasMaxLength(WebhookDelivery.MaxKeyLength);
+            delivery.Property(d => d.Topic).HasMaxLength(64);
+            delivery.Property(d => d.Outcome).HasMaxLength(WebhookDelivery.MaxOutcomeLength);
+            // The idempotency guarantee for deliveries, as (channel, external_id) is for messages.
+            delivery.HasIndex(d => new { d.Source, d.DeliveryKey }).IsUnique();
+            delivery.HasIndex(d => d.ReceivedAt);
+        });
+
+        modelBuilder.Entity<ChannelHealth>(health =>
+        {
+            health.HasKey(h => h.Source);
+            health.Property(h => h.LastFailure).HasMaxLength(300);
         });
 
         modelBuilder.Entity<Department>(department =>

@@ -1,3 +1,4 @@
+using MemberCare.Channels;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
@@ -27,6 +28,7 @@ public static class MemberCareApp
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddSingleton<DemoStore>();
         builder.Services.AddSingleton<Features.Import.ShopImport>();
+        builder.Services.AddChannels();
         return builder;
     }
 
@@ -43,6 +45,7 @@ public static class MemberCareApp
         app.MapHealthApi();
         app.MapIntakeApi();
         app.MapConversationsApi();
+        app.MapChannels();
         app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
         return app;
     }
