@@ -138,7 +138,7 @@ public static partial class ShopifyPayload
                 continue;
             }
             var key = Text(properties[p], "name", $"{path}.properties[{p}]", 64)?.ToLowerInvariant();
-            var value = properties[p].TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            var value = properties[p].TryGetProperty("value", out var v) && v.ValueKind == JsonValueKind.String ? Str(v, $"{path}.properties[{p}]", "value") : null;
             if (key is "size" or "størrelse")
             {
                 size ??= Fit(value, 32);

@@ -79,6 +79,12 @@ public sealed class WebhookInbox(
         {
             return await RefuseAsync(delivery.Source, ex.Message, ct);
         }
+        catch (InvalidOperationException ex)
+        {
+            // A shape the field readers did not foresee; still the payload's fault, and logged so it gets a reader.
+            logger.LogWarning(ex, "A {Source} payload could not be read", delivery.Source);
+            return await RefuseAsync(delivery.Source, "The payload could not be read: " + ex.Message, ct);
+        }
 
         try
         {

@@ -85,7 +85,7 @@ public static class WebhookJson
         {
             throw new WebhookPayloadException($"'{path}.{name}' must be a string, not {Describe(value.Value)}.");
         }
-        var text = value.Value.GetString()!;
+        var text = Str(value.Value, path, name)!;
         if (text.Length > maxLength)
         {
             throw new WebhookPayloadException($"'{path}.{name}' is longer than {maxLength} characters.");
@@ -113,7 +113,7 @@ public static class WebhookJson
         string? id = value?.ValueKind switch
         {
             null => null,
-            JsonValueKind.String => value.Value.GetString(),
+            JsonValueKind.String => Str(value.Value, path, name),
             JsonValueKind.Number when value.Value.TryGetInt64(out _) => value.Value.GetRawText(),
             _ => throw new WebhookPayloadException($"'{path}.{name}' must be an id (a string), not {Describe(value.Value)}."),
         };
@@ -170,7 +170,7 @@ public static class WebhookJson
         {
             case null:
                 return null;
-            case JsonValueKind.String when decimal.TryParse(value.Value.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out amount):
+            case JsonValueKind.String when decimal.TryParse(Str(value.Value, path, name), NumberStyles.Number, CultureInfo.InvariantCulture, out amount):
             case JsonValueKind.Number when value.Value.TryGetDecimal(out amount):
                 break;
             default:
@@ -193,7 +193,7 @@ public static class WebhookJson
             case null:
                 return null;
             case JsonValueKind.Number when value.Value.TryGetInt64(out number):
-            case JsonValueKind.String when long.TryParse(value.Value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out number):
+            case JsonValueKind.String when long.TryParse(Str(value.Value, path, name), NumberStyles.None, CultureInfo.InvariantCulture, out number):
                 break;
             default:
                 throw new WebhookPayloadException($"'{path}.{name}' must be a Unix time, not {Describe(value.Value)}.");
@@ -216,6 +216,19 @@ public static class WebhookJson
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
             ? at
             : throw new WebhookPayloadException($"'{path}.{name}' must be an ISO 8601 time, not '{Shorten(text)}'.");
+    }
+
+    /// <summary>A JSON string may escape a lone surrogate ("\ud800"), which no .NET string can hold.</summary>
+    public static string Str(JsonElement value, string path, string name)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new WebhookPayloadException($"'{path}.{name}' is not valid Unicode text.");
+        }
     }
 
     public static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
