@@ -76,6 +76,25 @@ public sealed class Conversation
         return message;
     }
 
+    /// <summary>
+    /// The customer deleted a message on the platform: its text goes (platform terms require it), the row stays
+    /// as the record that there was a message and when it was withdrawn.
+    /// </summary>
+    public void WithdrawMessage(Message message, DateTimeOffset at)
+    {
+        if (message.ConversationId != Id && !Messages.Contains(message))
+        {
+            throw new InvalidOperationException($"Message {message.Id} is not in conversation {Id}.");
+        }
+        var wasLast = LastMessagePreview == Preview(message.Text);
+        message.Withdraw(at);
+        if (wasLast)
+        {
+            LastMessagePreview = Message.WithdrawnText;
+        }
+        UpdatedAt = at.ToUniversalTime();
+    }
+
     /// <summary>An agent's answer to the customer. The first one stops the first-response clock.</summary>
     public Message Reply(string author, string text, DateTimeOffset at)
     {

@@ -73,6 +73,18 @@ public sealed class Message
         Language = language ?? Language;
     }
 
+    /// <summary>When the author deleted the message on the platform; its text and raw payload are gone since.</summary>
+    public DateTimeOffset? WithdrawnAt { get; private set; }
+
+    public const string WithdrawnText = "(deleted by the author)";
+
+    internal void Withdraw(DateTimeOffset at)
+    {
+        Text = WithdrawnText;
+        RawPayload = null;
+        WithdrawnAt ??= at.ToUniversalTime();
+    }
+
     internal static Message Inbound(Channel channel, string externalId, string text, DateTimeOffset sentAt, string? authorName, string? rawPayload, DateTimeOffset receivedAt)
     {
         if (string.IsNullOrWhiteSpace(externalId))

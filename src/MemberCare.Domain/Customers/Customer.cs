@@ -22,6 +22,10 @@ public sealed class Customer
     public CustomerTier Tier { get; private set; }
     public decimal LifetimeValue { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>The shop platform's customer id (Shopify's are 64-bit and exceed a double's exact range).</summary>
+    public long? ShopId { get; private set; }
+
     public List<CustomerIdentity> Identities { get; private set; } = [];
 
     public static Customer Create(string? name, string? email, DateTimeOffset at)
@@ -64,6 +68,8 @@ public sealed class Customer
             Name = name.Trim();
         }
     }
+
+    public void LinkShopAccount(long shopId) => ShopId = shopId;
 
     public void SetPhone(string? phone) => Phone = string.IsNullOrWhiteSpace(phone) ? null : phone.Trim();
 

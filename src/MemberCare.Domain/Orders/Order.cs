@@ -29,6 +29,11 @@ public sealed class Order
     public string? Warehouse { get; private set; }
     public List<OrderLine> Lines { get; private set; } = [];
 
+    /// <summary>The shop platform's order id (Shopify's are 64-bit and exceed a double's exact range).</summary>
+    public long? ShopId { get; private set; }
+
+    public decimal RefundedAmount { get; private set; }
+
     public decimal Total => Lines.Sum(l => l.UnitPrice * l.Quantity);
 
     /// <summary>Cancelled and returned orders were paid back, so they add nothing to a customer's lifetime value.</summary>
@@ -58,6 +63,25 @@ public sealed class Order
         var line = new OrderLine(sku, productName, size, colour, supplier, quantity, unitPrice);
         Lines.Add(line);
         return line;
+    }
+
+    public void LinkShopOrder(long shopId) => ShopId = shopId;
+
+    /// <summary>The shop platform sends the whole order on every update; its lines replace ours.</summary>
+    public void ClearLines() => Lines.Clear();
+
+    public void ChangeCurrency(string currency)
+    {
+        if (!string.IsNullOrWhiteSpace(currency))
+        {
+            Currency = currency.Trim().ToUpperInvariant();
+        }
+    }
+
+    public void Refund(decimal amount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(amount);
+        RefundedAmount += amount;
     }
 
     public void Ship(string? carrier, string? warehouse, DateTimeOffset at, DateTimeOffset? promisedBy = null)

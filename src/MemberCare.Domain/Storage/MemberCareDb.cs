@@ -1,3 +1,4 @@
+using MemberCare.Domain.Channels;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Departments;
@@ -18,6 +19,8 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<TriageCorrection> TriageCorrections => Set<TriageCorrection>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<ChannelHealth> ChannelHealth => Set<ChannelHealth>();
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -42,6 +45,7 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             customer.Property(c => c.Phone).HasMaxLength(40);
             customer.Property(c => c.LifetimeValue).HasPrecision(14, 2);
             customer.HasIndex(c => c.Email);
+            customer.HasIndex(c => c.ShopId).IsUnique();
             customer.HasMany(c => c.Identities).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -59,6 +63,8 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             order.Property(o => o.Warehouse).HasMaxLength(100);
             order.Ignore(o => o.Total);
             order.HasIndex(o => o.Number).IsUnique();
+            order.HasIndex(o => o.ShopId).IsUnique();
+            order.Property(o => o.RefundedAmount).HasPrecision(14, 2);
             order.HasIndex(o => new { o.CustomerId, o.PlacedAt });
             order.HasOne<Customer>().WithMany().HasForeignKey(o => o.CustomerId).OnDelete(DeleteBehavior.Cascade);
             order.HasMany(o => o.Lines).WithOne().HasForeignKey(l => l.OrderId).OnDelete(DeleteBehavior.Cascade);
@@ -125,6 +131,22 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             correction.HasOne<Message>().WithMany().HasForeignKey(c => c.MessageId).OnDelete(DeleteBehavior.Cascade);
             correction.HasIndex(c => new { c.CorrectedAt, c.Id });
             correction.HasIndex(c => c.MessageId);
+        });
+
+        modelBuilder.Entity<WebhookDelivery>(delivery =>
+        {
+            delivery.Property(d => d.DeliveryKey).HasMaxLength(WebhookDelivery.MaxKeyLength);
+            delivery.Property(d => d.Topic).HasMaxLength(64);
+            delivery.Property(d => d.Outcome).HasMaxLength(WebhookDelivery.MaxOutcomeLength);
+            // The idempotency guarantee for deliveries, as (channel, external_id) is for messages.
+            delivery.HasIndex(d => new { d.Source, d.DeliveryKey }).IsUnique();
+            delivery.HasIndex(d => d.ReceivedAt);
+        });
+
+        modelBuilder.Entity<ChannelHealth>(health =>
+        {
+            health.HasKey(h => h.Source);
+            health.Property(h => h.LastFailure).HasMaxLength(300);
         });
 
         modelBuilder.Entity<Department>(department =>

@@ -16,6 +16,84 @@ namespace MemberCare.Migrations.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("MemberCare.Domain.Channels.ChannelHealth", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Deliveries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DeliveryFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastDeliveryFailureAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastEventAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastFailure")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastSignatureFailureAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SignatureFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Source");
+
+                    b.ToTable("ChannelHealth");
+                });
+
+            modelBuilder.Entity("MemberCare.Domain.Channels.WebhookDelivery", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeliveryKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("RawBody")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("SignatureOk")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Topic")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.HasIndex("Source", "DeliveryKey")
+                        .IsUnique();
+
+                    b.ToTable("WebhookDeliveries");
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Conversations.Conversation", b =>
                 {
                     b.Property<long>("Id")
@@ -187,6 +265,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("WithdrawnAt")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Channel", "ExternalId")
@@ -226,6 +307,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ShopId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Tier")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -234,6 +318,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Email");
+
+                    b.HasIndex("ShopId")
+                        .IsUnique();
 
                     b.ToTable("Customers");
                 });
@@ -328,7 +415,14 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.Property<long?>("PromisedBy")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("RefundedAmount")
+                        .HasPrecision(14, 2)
+                        .HasColumnType("REAL");
+
                     b.Property<long?>("ShippedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ShopId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
@@ -343,6 +437,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("Number")
+                        .IsUnique();
+
+                    b.HasIndex("ShopId")
                         .IsUnique();
 
                     b.HasIndex("CustomerId", "PlacedAt");

@@ -1,3 +1,4 @@
+using MemberCare.Channels;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
@@ -29,6 +30,7 @@ public static class MemberCareApp
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddSingleton<DemoStore>();
         builder.Services.AddSingleton<Features.Import.ShopImport>();
+        builder.Services.AddChannels();
         return builder;
     }
 
@@ -46,6 +48,7 @@ public static class MemberCareApp
         app.MapIntakeApi();
         app.MapConversationsApi();
         app.MapTriageApi();
+        app.MapChannels();
         app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
         return app;
     }
