@@ -2,35 +2,17 @@ using MemberCare.Features.Triage;
 using MemberCare.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace MemberCare.Tests.Triage;
 
-/// <summary>
-/// Runs against a real PostgreSQL server named by MEMBERCARE_TEST_POSTGRES (a connection string to a
-/// database the test may create databases from); skipped, and reported as skipped, without it.
-/// </summary>
-public sealed class TriagePostgresTests
+/// <summary>Two nodes on one real PostgreSQL database (the test run's throwaway cluster).</summary>
+public sealed class TriagePostgresTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
 {
-    public const string Variable = "MEMBERCARE_TEST_POSTGRES";
-
     [Fact]
     public async Task Two_nodes_backfilling_at_once_triage_each_waiting_message_exactly_once()
     {
-        var server = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrWhiteSpace(server))
-        {
-            Assert.Skip($"Set {Variable} to a PostgreSQL connection string to run this test.");
-        }
         var ct = TestContext.Current.CancellationToken;
-        var database = "membercare_triage_" + Guid.NewGuid().ToString("N")[..12];
-        await using (var admin = new NpgsqlConnection(server))
-        {
-            await admin.OpenAsync(ct);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
-            await create.ExecuteNonQueryAsync(ct);
-        }
-        var connection = new NpgsqlConnectionStringBuilder(server) { Database = database }.ToString();
+        var connection = await database.ConnectionStringAsync();
         var folder = TrainedModels.EmptyFolder();
         var quiet = new Dictionary<string, string?>
         {
