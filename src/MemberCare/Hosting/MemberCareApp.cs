@@ -1,3 +1,4 @@
+using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
@@ -43,6 +44,7 @@ public static class MemberCareApp
         app.MapHealthApi();
         app.MapIntakeApi();
         app.MapConversationsApi();
+        app.MapBenchApi(app.Configuration);
         app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
         return app;
     }
