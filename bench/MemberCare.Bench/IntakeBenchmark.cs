@@ -9,7 +9,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MemberCare.Bench;
 
-internal sealed record BenchSettings(string ServerAssembly, int Rate, TimeSpan Duration, TimeSpan WarmUp, int Senders, int Repeats);
+internal sealed record BenchSettings(
+    string ServerAssembly, int Rate, TimeSpan Duration, TimeSpan WarmUp, int Senders, int Repeats, IReadOnlyList<string> ServerArguments, string? ServerLog);
 
 internal sealed record Round(ThroughputResult NoopMax, ThroughputResult IntakeMax, FixedRateResult NoopAtRate, FixedRateResult IntakeAtRate)
 {
@@ -31,7 +32,7 @@ internal static class IntakeBenchmark
             $"{RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         await output.WriteLineAsync(
             $"full speed: {settings.Senders} senders; fixed rate: {settings.Rate}/s; {settings.WarmUp.TotalSeconds:0} s warm-up + " +
-            $"{settings.Duration.TotalSeconds:0} s measured per run; {settings.Repeats} rounds; server {settings.ServerAssembly}");
+            $"{settings.Duration.TotalSeconds:0} s measured per run; {settings.Repeats} rounds; server {settings.ServerAssembly} {string.Join(' ', settings.ServerArguments)}");
 
         var reports = new List<DatabaseReport>();
         foreach (var database in databases)
@@ -95,7 +96,7 @@ internal static class IntakeBenchmark
             var runId = $"bench{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
             var rounds = new List<Round>();
             Target noop, intake;
-            await using (var server = await ServerProcess.StartAsync(settings.ServerAssembly, apiKey, arguments, ct))
+            await using (var server = await ServerProcess.StartAsync(settings.ServerAssembly, apiKey, [.. arguments, .. settings.ServerArguments], settings.ServerLog, ct))
             {
                 using var handler = new SocketsHttpHandler
                 {

@@ -22,12 +22,16 @@ var server = new Option<FileInfo>("--server")
     DefaultValueFactory = _ => new FileInfo(serverDefault),
 };
 
+var serverLog = new Option<FileInfo?>("--server-log") { Description = "Append the server's console output to this file." };
+
 var root = new RootCommand(
     "Intake load generator: starts the real server, measures the no-op endpoint and intake side by side at full speed and at a " +
     "fixed arrival rate, on SQLite and/or PostgreSQL, and checks that the database holds every acknowledged message.")
 {
-    database, rate, duration, warmUp, senders, repeats, server,
+    database, rate, duration, warmUp, senders, repeats, server, serverLog,
 };
+// Tokens after "--" go to the server, e.g. "-- --Database:SqliteSynchronous=Normal" or "-- --Intake:MaxBatchSize=64".
+root.TreatUnmatchedTokensAsErrors = false;
 root.SetAction(async (parse, ct) =>
 {
     var assembly = parse.GetValue(server)!;
@@ -42,7 +46,9 @@ root.SetAction(async (parse, ct) =>
         TimeSpan.FromSeconds(parse.GetValue(duration)),
         TimeSpan.FromSeconds(parse.GetValue(warmUp)),
         parse.GetValue(senders),
-        parse.GetValue(repeats));
+        parse.GetValue(repeats),
+        [.. parse.UnmatchedTokens],
+        parse.GetValue(serverLog)?.FullName);
     var which = parse.GetValue(database)!;
     var providers = which == "both" ? ["sqlite", "postgres"] : new[] { which };
     return await IntakeBenchmark.RunAsync(settings, providers, Console.Out, ct);

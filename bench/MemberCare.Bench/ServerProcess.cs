@@ -9,16 +9,18 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _lastLines = new();
+    private StreamWriter? _log;
 
-    private ServerProcess(Process process, Uri baseAddress)
+    private ServerProcess(Process process, Uri baseAddress, StreamWriter? log)
     {
         _process = process;
         BaseAddress = baseAddress;
+        _log = log;
     }
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ServerProcess> StartAsync(string serverAssembly, string apiKey, IEnumerable<string> databaseArguments, CancellationToken ct)
+    public static async Task<ServerProcess> StartAsync(string serverAssembly, string apiKey, IEnumerable<string> serverArguments, string? logFile, CancellationToken ct)
     {
         var port = FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet")
@@ -33,7 +35,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         {
             serverAssembly, "--urls", $"http://127.0.0.1:{port}", "--no-demo",
             "--Bench:NoopEndpoint=true", "--Api:Keys:0", apiKey, "--Logging:LogLevel:Default", "Warning",
-        }.Concat(databaseArguments))
+        }.Concat(serverArguments))
         {
             start.ArgumentList.Add(argument);
         }
@@ -41,7 +43,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the server.");
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var log = logFile is null ? null : new StreamWriter(logFile, append: true) { AutoFlush = true };
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}/"), log);
         process.OutputDataReceived += (_, e) => server.Remember(e.Data);
         process.ErrorDataReceived += (_, e) => server.Remember(e.Data);
         process.BeginOutputReadLine();
@@ -66,6 +69,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
         lock (_lastLines)
         {
+            _log?.WriteLine(line);
             _lastLines.Enqueue(line);
             while (_lastLines.Count > 40)
             {
@@ -131,5 +135,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
         }
         _process.Dispose();
+        lock (_lastLines)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 }

@@ -76,18 +76,30 @@ public sealed class IntakeWriter(
         {
             await using var db = await dbFactory.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            for (var i = 0; i < batch.Count; i++)
+            try
             {
-                try
+                var threaded = await new BatchThreading(db, [.. batch.Select(p => p.Message)], time.GetUtcNow()).RunAsync();
+                threaded.CopyTo(outcomes, 0);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
+            {
+                // EF rolled the batch back to its savepoint. Threading one by one isolates the message at fault
+                // (or finds the row another node just stored), so its batch-mates are still stored.
+                db.ChangeTracker.Clear();
+                logger.LogInformation(ex, "A batch of {Count} inbound messages is threaded one by one", batch.Count);
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    outcomes[i] = await WriteOneAsync(db, batch[i].Message);
-                }
-                catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
-                {
-                    // EF rolled this message back to its savepoint; the rest of the batch goes on.
-                    db.ChangeTracker.Clear();
-                    failures[i] = ex;
-                    logger.LogError(ex, "Could not store message {Channel}/{ExternalId}", batch[i].Message.Channel, batch[i].Message.ExternalId);
+                    try
+                    {
+                        outcomes[i] = await WriteOneAsync(db, batch[i].Message);
+                    }
+                    catch (Exception one) when (one is DbUpdateException or InvalidOperationException or ArgumentException)
+                    {
+                        // EF rolled this message back to its savepoint; the rest of the batch goes on.
+                        db.ChangeTracker.Clear();
+                        failures[i] = one;
+                        logger.LogError(one, "Could not store message {Channel}/{ExternalId}", batch[i].Message.Channel, batch[i].Message.ExternalId);
+                    }
                 }
             }
             await transaction.CommitAsync();
