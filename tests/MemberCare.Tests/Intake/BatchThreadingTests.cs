@@ -1,8 +1,10 @@
 using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
+using MemberCare.Domain.Storage;
 using MemberCare.Features.Intake;
 using MemberCare.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MemberCare.Tests.Intake;
@@ -158,5 +160,48 @@ public sealed class BatchThreadingTests
         Assert.Single(outcomes.Select(o => o with { Created = false }).Distinct());
         await using var db = await app.OpenDbAsync();
         Assert.Equal(1, await db.Messages.CountAsync(ct));
+    }
+
+    [Fact]
+    public async Task A_batch_whose_save_fails_halfway_leaves_nothing_behind_and_is_stored_one_by_one()
+    {
+        await using var app = TestApp.Sqlite();
+        var clash = new IdentityClashOnce();
+        await using var node = app.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureDbContext<MemberCareDb>(o => o.AddInterceptors(clash))));
+        var writer = node.Services.GetRequiredService<IntakeWriter>();
+        var ct = TestContext.Current.CancellationToken;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => writer.SubmitAsync(Instagram($"ig-{i}", $"@customer{i}"), ct)));
+
+        Assert.True(clash.Fired);
+        Assert.All(outcomes, o => Assert.True(o.Created));
+        await using var db = await app.OpenDbAsync();
+        Assert.Equal(10, await db.Messages.CountAsync(ct));
+        Assert.Equal(10, await db.Customers.CountAsync(ct));
+        Assert.Equal(10, await db.CustomerIdentities.CountAsync(ct));
+    }
+
+    /// <summary>Makes the first SaveChanges that adds an identity fail on the unique index, after some of its rows are written.</summary>
+    private sealed class IdentityClashOnce : SaveChangesInterceptor
+    {
+        public bool Fired { get; private set; }
+
+        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            var db = eventData.Context!;
+            var added = db.ChangeTracker.Entries<MemberCare.Domain.Customers.CustomerIdentity>().LastOrDefault(e => e.State == EntityState.Added);
+            if (!Fired && added is not null)
+            {
+                Fired = true;
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO "Customers" ("CreatedAt", "LifetimeValue", "Name", "Tier") VALUES (0, 0, 'Someone else', 'Standard')""",
+                    cancellationToken);
+                await db.Database.ExecuteSqlAsync(
+                    $"""INSERT INTO "CustomerIdentities" ("Channel", "CustomerId", "Handle") VALUES ({added.Entity.Channel.ToString()}, last_insert_rowid(), {added.Entity.Handle})""",
+                    cancellationToken);
+            }
+            return result;
+        }
     }
 }

@@ -75,34 +75,10 @@ public sealed class IntakeWriter(
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            try
+            if (!await TryThreadTogetherAsync(db, batch, outcomes))
             {
-                var threaded = await new BatchThreading(db, [.. batch.Select(p => p.Message)], time.GetUtcNow()).RunAsync();
-                threaded.CopyTo(outcomes, 0);
+                await ThreadOneByOneAsync(db, batch, outcomes, failures);
             }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
-            {
-                // EF rolled the batch back to its savepoint. Threading one by one isolates the message at fault
-                // (or finds the row another node just stored), so its batch-mates are still stored.
-                db.ChangeTracker.Clear();
-                logger.LogInformation(ex, "A batch of {Count} inbound messages is threaded one by one", batch.Count);
-                for (var i = 0; i < batch.Count; i++)
-                {
-                    try
-                    {
-                        outcomes[i] = await WriteOneAsync(db, batch[i].Message);
-                    }
-                    catch (Exception one) when (one is DbUpdateException or InvalidOperationException or ArgumentException)
-                    {
-                        // EF rolled this message back to its savepoint; the rest of the batch goes on.
-                        db.ChangeTracker.Clear();
-                        failures[i] = one;
-                        logger.LogError(one, "Could not store message {Channel}/{ExternalId}", batch[i].Message.Channel, batch[i].Message.ExternalId);
-                    }
-                }
-            }
-            await transaction.CommitAsync();
         }
         catch (Exception ex)
         {
@@ -125,6 +101,63 @@ public sealed class IntakeWriter(
                 batch[i].Done.TrySetException(new IntakeUnavailableException("The message could not be stored; it was not accepted.", failures[i]));
             }
         }
+    }
+
+    /// <summary>
+    /// The fast path: the whole batch in one transaction with one SaveChanges. It stands or falls as one, so it
+    /// runs without EF's savepoint, which would make SQLite journal every page the batch touches.
+    /// </summary>
+    private async Task<bool> TryThreadTogetherAsync(MemberCareDb db, List<Pending> batch, IntakeOutcome?[] outcomes)
+    {
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            IntakeOutcome[] threaded;
+            try
+            {
+                threaded = await new BatchThreading(db, [.. batch.Select(p => p.Message)], time.GetUtcNow()).RunAsync();
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
+            {
+                // Another node stored one of these messages or identities first, or a message breaks a rule.
+                await transaction.RollbackAsync();
+                db.ChangeTracker.Clear();
+                logger.LogInformation(ex, "A batch of {Count} inbound messages is threaded one by one", batch.Count);
+                return false;
+            }
+            await transaction.CommitAsync();
+            threaded.CopyTo(outcomes, 0);
+            return true;
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = true;
+        }
+    }
+
+    /// <summary>
+    /// Threads each message behind its own savepoint, so the message at fault fails alone and a message
+    /// another node stored meanwhile is found and answered with its ids.
+    /// </summary>
+    private async Task ThreadOneByOneAsync(MemberCareDb db, List<Pending> batch, IntakeOutcome?[] outcomes, Exception?[] failures)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                outcomes[i] = await WriteOneAsync(db, batch[i].Message);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
+            {
+                // EF rolled this message back to its savepoint; the rest of the batch goes on.
+                db.ChangeTracker.Clear();
+                failures[i] = ex;
+                logger.LogError(ex, "Could not store message {Channel}/{ExternalId}", batch[i].Message.Channel, batch[i].Message.ExternalId);
+            }
+        }
+        await transaction.CommitAsync();
     }
 
     /// <summary>
