@@ -70,7 +70,7 @@ internal static class IntakeBenchmark
     private static async Task<DatabaseReport> MeasureAsync(string database, BenchSettings settings, TextWriter output, CancellationToken ct)
     {
         await output.WriteLineAsync();
-        await output.WriteLineAsync($"== {database} ==");
+        await output.WriteLineAsync($"== {database} == (load average {LoadAverage()})");
         ThrowawayPostgres? postgres = null;
         var folder = Path.Combine(Path.GetTempPath(), $"membercare-bench-{Guid.NewGuid():N}");
         try
@@ -134,6 +134,7 @@ internal static class IntakeBenchmark
                 }
             }
 
+            await output.WriteLineAsync($"load average at the end: {LoadAverage()}");
             var stored = await CountStoredAsync(storage, ct);
             return new DatabaseReport(database, rounds, noop.Errors + intake.Errors, intake.Acknowledged, intake.Created, stored,
                 intake.FirstProblem ?? noop.FirstProblem);
@@ -161,6 +162,10 @@ internal static class IntakeBenchmark
         await using var db = new MemberCareDb(builder.Options);
         return await db.Messages.LongCountAsync(m => m.Direction == MessageDirection.Inbound, ct);
     }
+
+    /// <summary>The machine is shared; the load average says how much else ran beside the benchmark.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static double Median(IReadOnlyList<Round> rounds, Func<Round, double> figure)
     {
