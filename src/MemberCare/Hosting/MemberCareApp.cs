@@ -1,4 +1,5 @@
 using MemberCare.Channels;
+using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
@@ -49,6 +50,7 @@ public static class MemberCareApp
         app.MapConversationsApi();
         app.MapTriageApi();
         app.MapChannels();
+        app.MapBenchApi(app.Configuration);
         app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
         return app;
     }

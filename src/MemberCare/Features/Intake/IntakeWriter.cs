@@ -26,8 +26,8 @@ public sealed class IntakeOptions
 /// </summary>
 public sealed class IntakeWriter(
     IDbContextFactory<MemberCareDb> dbFactory,
-    MessageTriager triager,
     TimeProvider time,
+    MessageTriager triager,
     IOptions<IntakeOptions> options,
     ILogger<IntakeWriter> logger) : BackgroundService
 {
@@ -78,22 +78,10 @@ public sealed class IntakeWriter(
         try
         {
             await using var db = await dbFactory.CreateDbContextAsync();
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            for (var i = 0; i < batch.Count; i++)
+            if (!await TryThreadTogetherAsync(db, batch, outcomes))
             {
-                try
-                {
-                    outcomes[i] = await WriteOneAsync(db, batch[i]);
-                }
-                catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
-                {
-                    // EF rolled this message back to its savepoint; the rest of the batch goes on.
-                    db.ChangeTracker.Clear();
-                    failures[i] = ex;
-                    logger.LogError(ex, "Could not store message {Channel}/{ExternalId}", batch[i].Message.Channel, batch[i].Message.ExternalId);
-                }
+                await ThreadOneByOneAsync(db, batch, outcomes, failures);
             }
-            await transaction.CommitAsync();
         }
         catch (Exception ex)
         {
@@ -116,6 +104,68 @@ public sealed class IntakeWriter(
                 batch[i].Done.TrySetException(new IntakeUnavailableException("The message could not be stored; it was not accepted.", failures[i]));
             }
         }
+    }
+
+    /// <summary>
+    /// The fast path: the whole batch in one transaction with one SaveChanges. It stands or falls as one, so it
+    /// runs without EF's savepoint, which would make SQLite journal every page the batch touches.
+    /// </summary>
+    private async Task<bool> TryThreadTogetherAsync(MemberCareDb db, List<Pending> batch, IntakeOutcome?[] outcomes)
+    {
+        db.Database.AutoSavepointsEnabled = false;
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            IntakeOutcome[] threaded;
+            try
+            {
+                var threading = new BatchThreading(db, [.. batch.Select(p => p.Message)], time.GetUtcNow());
+                threaded = await threading.RunAsync();
+                if (await TriageCreatedAsync(db, batch, threading.Created))
+                {
+                    await db.SaveChangesAsync();
+                }
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
+            {
+                // Another node stored one of these messages or identities first, or a message breaks a rule.
+                await transaction.RollbackAsync();
+                db.ChangeTracker.Clear();
+                logger.LogInformation(ex, "A batch of {Count} inbound messages is threaded one by one", batch.Count);
+                return false;
+            }
+            await transaction.CommitAsync();
+            threaded.CopyTo(outcomes, 0);
+            return true;
+        }
+        finally
+        {
+            db.Database.AutoSavepointsEnabled = true;
+        }
+    }
+
+    /// <summary>
+    /// Threads each message behind its own savepoint, so the message at fault fails alone and a message
+    /// another node stored meanwhile is found and answered with its ids.
+    /// </summary>
+    private async Task ThreadOneByOneAsync(MemberCareDb db, List<Pending> batch, IntakeOutcome?[] outcomes, Exception?[] failures)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                outcomes[i] = await WriteOneAsync(db, batch[i]);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
+            {
+                // EF rolled this message back to its savepoint; the rest of the batch goes on.
+                db.ChangeTracker.Clear();
+                failures[i] = ex;
+                logger.LogError(ex, "Could not store message {Channel}/{ExternalId}", batch[i].Message.Channel, batch[i].Message.ExternalId);
+            }
+        }
+        await transaction.CommitAsync();
     }
 
     /// <summary>
@@ -167,8 +217,11 @@ public sealed class IntakeWriter(
             }
             var stored = conversation.ReceiveInbound(message.ExternalId, message.Text, message.SentAt, message.Customer.Name, message.RawPayload, now);
             conversation.ReferOrder(message.OrderNumber);
-            await TriageAsync(db, stored, conversation, customer, triage);
             await db.SaveChangesAsync();
+            if (await TriageAsync(db, stored, conversation, customer, triage))
+            {
+                await db.SaveChangesAsync();
+            }
             return new IntakeOutcome(conversation.Id, stored.Id, customer.Id, Created: true);
         }
         finally
@@ -235,19 +288,30 @@ public sealed class IntakeWriter(
         }
     }
 
-    private async Task TriageAsync(MemberCareDb db, Message stored, Conversation conversation, Customer customer, TriageResult? triage)
+    private async Task<bool> TriageCreatedAsync(MemberCareDb db, List<Pending> batch, IReadOnlyList<BatchThreading.Threaded> created)
+    {
+        var any = false;
+        foreach (var made in created)
+        {
+            any |= await TriageAsync(db, made.Message, made.Conversation, made.Customer, batch[made.Index].Triage);
+        }
+        return any;
+    }
+
+    private async Task<bool> TriageAsync(MemberCareDb db, Message stored, Conversation conversation, Customer customer, TriageResult? triage)
     {
         if (triage is null)
         {
-            return;
+            return false;
         }
         try
         {
-            await triager.RecordAsync(db, stored, conversation, customer.Tier, newest: true, triage, CancellationToken.None);
+            return await triager.RecordAsync(db, stored, conversation, customer.Tier, newest: true, triage, CancellationToken.None);
         }
         catch (Exception ex) when (ex is not DbUpdateException)
         {
             logger.LogError(ex, "Triage failed for message {Channel}/{ExternalId}; it is stored untriaged", stored.Channel, stored.ExternalId);
+            return false;
         }
     }
 
