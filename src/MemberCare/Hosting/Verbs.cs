@@ -2,6 +2,7 @@ using System.CommandLine;
 using MemberCare.Domain.Storage;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Import;
+using MemberCare.Features.Triage.Training;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -71,6 +72,11 @@ public static class Verbs
             import.Subcommands.Add(command);
         }
         root.Subcommands.Add(import);
+
+        foreach (var command in TrainingVerbs.Create())
+        {
+            root.Subcommands.Add(command);
+        }
 
         return await root.Parse(args).InvokeAsync();
     }
