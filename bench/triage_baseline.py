@@ -9,7 +9,9 @@ on the test texts (messages/s, one process, one text at a time and in one batch)
 
     apt-get install -y python3-sklearn
     dotnet run --project src/MemberCare -- train --export-splits /tmp/splits --out /tmp/models
-    /usr/bin/python3 bench/triage_baseline.py /tmp/splits [--json out.json]
+    /usr/bin/python3 bench/triage_baseline.py /tmp/splits [--json out.json] [--ours evaluate.json]
+
+With --ours (the output of `membercare evaluate --json`), it also prints a Markdown table of both side by side.
 """
 import csv
 import json
@@ -33,7 +35,7 @@ def baseline():
     return make_pipeline(
         FeatureUnion([
             ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=300_000)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2, sublinear_tf=True, max_features=200_000)),
         ]),
         LogisticRegression(C=10.0, max_iter=2000),
     )
@@ -50,6 +52,29 @@ def macro_f1(gold, predicted):
         recall = tp / (tp + fn) if tp + fn else 0.0
         scores.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
     return sum(scores) / len(scores) if scores else 0.0
+
+
+def print_comparison(ours, theirs):
+    print()
+    print("| model | held-out corpus | texts | ours | baseline |")
+    print("|---|---|---:|---:|---:|")
+    for report in ours:
+        task, corpus = report["model"], report["corpus"]
+        base = theirs.get(task, {}).get("corpora", {}).get(corpus)
+        if task == "language":
+            ours_value = report.get("fiveWordsOrMoreAccuracy")
+            base_value = base and base["fiveWordsOrMoreAccuracy"]
+            measure = "accuracy, 5+ words"
+            count = report.get("fiveWordsOrMoreCount", report["count"])
+        else:
+            ours_value = report["macroF1"]
+            base_value = base and base["macroF1"]
+            measure = "macro-F1"
+            count = report["count"]
+        if ours_value is None:
+            continue
+        shown = f"{base_value:.3f}" if base_value is not None else "-"
+        print(f"| {task} ({measure}) | {corpus} | {count} | {ours_value:.3f} | {shown} |")
 
 
 def main():
@@ -100,6 +125,9 @@ def main():
         for corpus, s in corpora.items():
             five = f", accuracy on 5+ words {s['fiveWordsOrMoreAccuracy']:.3f}" if s["fiveWordsOrMoreAccuracy"] is not None else ""
             print(f"  {corpus}: macro-F1 {s['macroF1']:.3f}, accuracy {s['accuracy']:.3f} on {s['count']} held-out texts{five}")
+    if "--ours" in sys.argv:
+        with open(sys.argv[sys.argv.index("--ours") + 1], encoding="utf-8") as f:
+            print_comparison(json.load(f), results)
     if json_out:
         with open(json_out, "w", encoding="utf-8") as f:
             json.dump(results, f, indent=2)

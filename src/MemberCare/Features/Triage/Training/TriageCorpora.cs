@@ -86,6 +86,7 @@ public sealed class TriageCorpora(string dataFolder, string labelsFolder, TextWr
             ("care_messages_no.csv", "care-messages-no"),
             ("care_messages_other.csv", "care-messages-other"),
             ("short_texts.csv", "short-texts"),
+            ("corrections.csv", "agent-corrections"),
         })
         {
             LoadOwnMessages(Path.Combine(labelsFolder, file), corpus, concern, sentiment, language);

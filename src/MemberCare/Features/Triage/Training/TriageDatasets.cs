@@ -6,13 +6,14 @@ public static class TriageDatasets
     public static TaskDataset Build(TriageTask task, IReadOnlyList<LabelledText> items, TriageRecipe recipe)
     {
         var assigned = SplitRule.Assign(items);
+        string Group(LabelledText item) => recipe.BalanceAcrossCorpora ? "" : item.Corpus;
         var counts = assigned
             .Where(a => !a.IsTest)
-            .GroupBy(a => a.Item.Corpus)
+            .GroupBy(a => Group(a.Item))
             .ToDictionary(g => g.Key, g => g.GroupBy(a => a.Item.Label).ToDictionary(l => l.Key, l => l.Count()));
         double RawWeight(LabelledText item)
         {
-            var byLabel = counts[item.Corpus];
+            var byLabel = counts[Group(item)];
             var largest = byLabel.Values.Max();
             return recipe.CorpusWeight(item.Corpus) * Math.Pow((double)largest / byLabel[item.Label], recipe.Balance);
         }

@@ -30,9 +30,11 @@ public sealed class TriageModelTrainer(int seed)
 
     public ITransformer Fit(TriageRecipe recipe, IEnumerable<SplitText> rows)
     {
-        // A fixed shuffle: n-gram dictionaries keep the first n-grams they meet, and the frequent ones come early.
+        // n-gram dictionaries keep the first n-grams they meet: the heaviest rows (the rarest classes) come first,
+        // so a rare class's n-grams are in, and a fixed shuffle within equal weights brings frequent n-grams early.
         var data = _ml.Data.LoadFromEnumerable(rows
-            .OrderBy(r => SplitRule.Hash("order:" + r.Item.Key))
+            .OrderByDescending(r => r.Weight)
+            .ThenBy(r => SplitRule.Hash("order:" + r.Item.Key))
             .Select(r => new TrainingRow { Text = r.Text, Label = r.Label, Weight = r.Weight }));
         var keyed = _ml.Transforms.Conversion
             .MapValueToKey("Label", "Label", keyOrdinality: ValueToKeyMappingEstimator.KeyOrdinality.ByValue)

@@ -14,7 +14,8 @@ public enum TrainerKind
 /// How one model is built: text features (hashed word and character n-grams, so the model's size is fixed by the
 /// number of bits and no n-gram dictionary is stored), the trainer and its regularisation, and how examples are
 /// weighted: <see cref="Balance"/> 0 keeps the class frequencies of each corpus, 1 gives every class of a corpus the
-/// same total weight; <see cref="CorpusWeights"/> scales whole corpora against each other.
+/// same total weight (<see cref="BalanceAcrossCorpora"/>: every class of all corpora together);
+/// <see cref="CorpusWeights"/> scales whole corpora against each other.
 /// </summary>
 public sealed record TriageRecipe(
     string Name,
@@ -27,14 +28,15 @@ public sealed record TriageRecipe(
     float L1,
     float L2,
     double Balance,
-    IReadOnlyDictionary<string, float> CorpusWeights)
+    IReadOnlyDictionary<string, float> CorpusWeights,
+    bool BalanceAcrossCorpora = false)
 {
     public float CorpusWeight(string corpus) => CorpusWeights.TryGetValue(corpus, out var weight) ? weight : 1f;
 
     public override string ToString() =>
         $"{Name}: words 1-{WordNgrams}, chars 1-{CharNgrams}, " +
         (Dictionary ? $"TF-IDF over the first {Cap(WordBits)} word and {Cap(CharBits)} character n-grams of each length" : $"hashed into {WordBits} and {CharBits} bits") +
-        $", {Trainer} L1={L1} L2={L2}, balance {Balance}" +
+        $", {Trainer} L1={L1} L2={L2}, balance {Balance}{(BalanceAcrossCorpora ? " across corpora" : "")}" +
         (CorpusWeights.Count == 0 ? "" : ", corpus weights " + string.Join(", ", CorpusWeights.Select(w => $"{w.Key}={w.Value}")));
 
     // With a dictionary the bits give its size: at most 2^bits n-grams of each length, the first met in the
