@@ -153,7 +153,22 @@ public sealed class TriageTraining(TriagePaths paths, TextWriter output, int see
                 continue;
             }
             var model = trainer.Load(path);
-            reports.AddRange(Evaluate(trainer, model, TriageDatasets.Build(task, data.For(task), TriageRecipes.Chosen(task))));
+            var dataset = TriageDatasets.Build(task, data.For(task), TriageRecipes.Chosen(task));
+            reports.AddRange(Evaluate(trainer, model, dataset));
+            var texts = dataset.Test.Select(r => r.Text).Take(5000).ToList();
+            if (texts.Count > 0)
+            {
+                var engine = trainer.Context.Model.CreatePredictionEngine<TextInput, LabelPrediction>(model);
+                var input = new TextInput();
+                var prediction = new LabelPrediction();
+                var clock = Stopwatch.StartNew();
+                foreach (var text in texts)
+                {
+                    input.Text = text;
+                    engine.Predict(input, ref prediction);
+                }
+                output.WriteLine($"{NameOf(task)}: {texts.Count / clock.Elapsed.TotalSeconds:0} messages/s one at a time on {texts.Count} held-out texts (one thread, first call included)");
+            }
         }
         return reports;
     }
