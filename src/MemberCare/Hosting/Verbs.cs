@@ -2,6 +2,7 @@ using System.CommandLine;
 using MemberCare.Domain.Storage;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Import;
+using MemberCare.Features.Triage.Training;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -78,6 +79,11 @@ public static class Verbs
         };
         triage.SetAction((parse, ct) => Features.Triage.TriageVerb.RunAsync([.. parse.UnmatchedTokens], ct));
         root.Subcommands.Add(triage);
+
+        foreach (var command in TrainingVerbs.Create())
+        {
+            root.Subcommands.Add(command);
+        }
 
         return await root.Parse(args).InvokeAsync();
     }
