@@ -1,7 +1,12 @@
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
+using MemberCare.Features.Inbox;
 using MemberCare.Features.Intake;
+using MemberCare.Features.Search;
+using MemberCare.Features.Staff;
+using MemberCare.Features.Workspace;
+using MudBlazor.Services;
 using Scalar.AspNetCore;
 
 namespace MemberCare.Hosting;
@@ -27,6 +32,20 @@ public static class MemberCareApp
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddSingleton<DemoStore>();
         builder.Services.AddSingleton<Features.Import.ShopImport>();
+
+        builder.Services.AddMemberCareStaff();
+        builder.Services.AddHostedService<StaffPreparation>();
+        builder.Services.AddWorkspaceFeed();
+        builder.Services.AddMessageSearch();
+        builder.Services.AddSingleton<MacroLibrary>();
+        builder.Services.AddSingleton<PresenceBoard>();
+        builder.Services.AddSingleton<Mentions>();
+        builder.Services.AddSingleton<InboxQuery>();
+        builder.Services.AddSingleton<InboxViews>();
+        builder.Services.AddSingleton<CaseFile>();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
         return builder;
     }
 
@@ -35,15 +54,22 @@ public static class MemberCareApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestLocalization();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UsePasswordChangeGate();
+        app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api", o => o.WithTitle("MemberCare API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthApi();
         app.MapIntakeApi();
         app.MapConversationsApi();
-        app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
+        app.MapAccountApi();
+        app.MapStaticAssets();
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        app.MapGet("/", () => Results.Redirect("/inbox")).ExcludeFromDescription();
         return app;
     }
 }

@@ -1,0 +1,160 @@
+using System.Text.RegularExpressions;
+using MemberCare.Domain;
+using MemberCare.Domain.Conversations;
+using MemberCare.Domain.Storage;
+using MemberCare.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MemberCare.Features.Search;
+
+/// <summary>A piece of a snippet: either plain text or the part that matched. Rendered as text, never as HTML.</summary>
+public sealed record HighlightSegment(string Text, bool Hit);
+
+public sealed record SearchHit(
+    long MessageId,
+    long ConversationId,
+    string CustomerName,
+    Channel Channel,
+    MessageDirection Direction,
+    DateTimeOffset SentAt,
+    IReadOnlyList<HighlightSegment> Snippet);
+
+/// <summary>
+/// Full-text search over every message, newest first, with the matching words marked. Two implementations,
+/// because the two databases index text differently: SQLite's FTS5 and PostgreSQL's tsvector.
+/// </summary>
+public interface IMessageSearch
+{
+    Task<IReadOnlyList<SearchHit>> SearchAsync(string text, int limit, CancellationToken ct);
+}
+
+/// <summary>What both implementations share: turning what an agent typed into terms, and snippets into segments.</summary>
+public static partial class SearchTerms
+{
+    public const char HitStart = '\u0002';
+    public const char HitEnd = '\u0003';
+    public const int MaxTerms = 8;
+
+    /// <summary>Words of letters and digits only, so nothing the agent types is read as query syntax.</summary>
+    public static IReadOnlyList<string> Parse(string? text) =>
+        text is null ? [] : [.. WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).Distinct().Take(MaxTerms)];
+
+    public static IReadOnlyList<HighlightSegment> Segments(string snippet)
+    {
+        var segments = new List<HighlightSegment>();
+        var hit = false;
+        var start = 0;
+        for (var i = 0; i <= snippet.Length; i++)
+        {
+            if (i < snippet.Length && snippet[i] != HitStart && snippet[i] != HitEnd)
+            {
+                continue;
+            }
+            if (i > start)
+            {
+                segments.Add(new HighlightSegment(snippet[start..i], hit));
+            }
+            if (i < snippet.Length)
+            {
+                hit = snippet[i] == HitStart;
+            }
+            start = i + 1;
+        }
+        return segments;
+    }
+
+    internal static async Task<IReadOnlyList<SearchHit>> DescribeAsync(MemberCareDb db, IReadOnlyList<SnippetRow> rows, CancellationToken ct)
+    {
+        var ids = rows.Select(r => r.MessageId).ToList();
+        var details = await db.Messages.AsNoTracking()
+            .Where(m => ids.Contains(m.Id))
+            .Select(m => new
+            {
+                m.Id,
+                m.ConversationId,
+                CustomerName = db.Conversations.Where(c => c.Id == m.ConversationId).Select(c => c.Customer!.Name).First(),
+                m.Channel,
+                m.Direction,
+                m.SentAt,
+            })
+            .ToDictionaryAsync(m => m.Id, ct);
+        return [.. rows.Where(r => details.ContainsKey(r.MessageId)).Select(r =>
+        {
+            var d = details[r.MessageId];
+            return new SearchHit(d.Id, d.ConversationId, d.CustomerName, d.Channel, d.Direction, d.SentAt, Segments(r.Snippet ?? ""));
+        })];
+    }
+
+    [GeneratedRegex(@"[\p{L}\p{N}]+")]
+    private static partial Regex WordPattern();
+}
+
+internal sealed record SnippetRow(long MessageId, string? Snippet);
+
+/// <summary>SQLite: an FTS5 index kept by triggers (see the Workspace migration); every word is a prefix.</summary>
+public sealed class SqliteMessageSearch(IDbContextFactory<MemberCareDb> dbFactory) : IMessageSearch
+{
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string text, int limit, CancellationToken ct)
+    {
+        var terms = SearchTerms.Parse(text);
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+        var match = string.Join(' ', terms.Select(t => $"\"{t}\"*"));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Database.SqlQuery<SnippetRow>($"""
+            SELECT s.rowid AS "MessageId", snippet("MessageSearch", 0, char(2), char(3), '…', 24) AS "Snippet"
+            FROM "MessageSearch" s
+            WHERE "MessageSearch" MATCH {match}
+            ORDER BY s.rowid DESC
+            LIMIT {limit}
+            """).ToListAsync(ct);
+        return await SearchTerms.DescribeAsync(db, rows, ct);
+    }
+}
+
+/// <summary>PostgreSQL: a generated tsvector with a GIN index (see the Workspace migration); every word is a prefix.</summary>
+public sealed class PostgresMessageSearch(IDbContextFactory<MemberCareDb> dbFactory) : IMessageSearch
+{
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string text, int limit, CancellationToken ct)
+    {
+        var terms = SearchTerms.Parse(text);
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+        var query = string.Join(" & ", terms.Select(t => t + ":*"));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // The headline is computed for the page only, after the limit.
+        var rows = await db.Database.SqlQuery<SnippetRow>($"""
+            SELECT found."Id" AS "MessageId",
+                   ts_headline('simple', found."Text", found.q,
+                       'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=30, MinWords=12') AS "Snippet"
+            FROM (
+                SELECT m."Id", m."Text", q
+                FROM "Messages" m, to_tsquery('simple', {query}) q
+                WHERE m."SearchVector" @@ q
+                ORDER BY m."Id" DESC
+                LIMIT {limit}
+            ) found
+            ORDER BY found."Id" DESC
+            """).ToListAsync(ct);
+        return await SearchTerms.DescribeAsync(db, rows, ct);
+    }
+}
+
+public static class SearchRegistration
+{
+    public static IServiceCollection AddMessageSearch(this IServiceCollection services)
+    {
+        services.AddSingleton<SqliteMessageSearch>();
+        services.AddSingleton<PostgresMessageSearch>();
+        services.AddSingleton<IMessageSearch>(sp =>
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.Provider == DatabaseProvider.Postgres
+                ? sp.GetRequiredService<PostgresMessageSearch>()
+                : sp.GetRequiredService<SqliteMessageSearch>());
+        return services;
+    }
+}
