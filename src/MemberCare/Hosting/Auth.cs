@@ -96,6 +96,13 @@ public static class Auth
 
         // Several nodes must read each other's cookies, so the key ring lives in the shared database.
         services.AddDataProtection().SetApplicationName("MemberCare").PersistKeysToDbContext<MemberCareDb>();
+        // The host registers the key ring's preload first of all; it must wait until the migrations have run.
+        foreach (var preload in services.Where(d => d.ServiceType == typeof(IHostedService)
+            && d.ImplementationType?.Name == "DataProtectionHostedService").ToList())
+        {
+            services.Remove(preload);
+            services.Add(preload);
+        }
 
         services.AddRateLimiter(o =>
         {
