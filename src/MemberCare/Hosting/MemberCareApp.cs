@@ -39,6 +39,7 @@ public static class MemberCareApp
         builder.Services.AddMessageSearch();
         builder.Services.AddSingleton<MacroLibrary>();
         builder.Services.AddSingleton<PresenceBoard>();
+        builder.Services.AddHostedService<PresenceSweeper>();
         builder.Services.AddSingleton<Mentions>();
         builder.Services.AddSingleton<InboxQuery>();
         builder.Services.AddSingleton<InboxViews>();
@@ -67,7 +68,11 @@ public static class MemberCareApp
         app.MapIntakeApi();
         app.MapConversationsApi();
         app.MapAccountApi();
-        app.MapStaticAssets();
+        // A host built from another entry assembly (a benchmark) has no static-asset manifest and serves no pages.
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{app.Environment.ApplicationName}.staticwebassets.endpoints.json")))
+        {
+            app.MapStaticAssets();
+        }
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         app.MapGet("/", () => Results.Redirect("/inbox")).ExcludeFromDescription();
         return app;

@@ -41,13 +41,7 @@ public sealed class InboxQuery(IDbContextFactory<MemberCareDb> dbFactory, TimePr
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = await FilterAsync(db, filter, viewer, ct);
         var sort = filter.SortOrder;
-        query = After(query, sort, filter.After);
-        query = sort switch
-        {
-            InboxSort.Due => query.Where(c => c.SlaDueAt != null).OrderBy(c => c.SlaDueAt).ThenBy(c => c.Id),
-            InboxSort.Priority => query.OrderByDescending(c => c.PriorityRank).ThenByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id),
-            _ => query.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id),
-        };
+        query = Ordered(After(query, sort, filter.After), sort);
         var rows = await query.Take(pageSize + 1)
             .Select(c => new
             {
@@ -91,12 +85,16 @@ public sealed class InboxQuery(IDbContextFactory<MemberCareDb> dbFactory, TimePr
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = await FilterAsync(db, filter.FirstPage, viewer, ct);
-        if (filter.SortOrder == InboxSort.Due)
-        {
-            query = query.Where(c => c.SlaDueAt != null);
-        }
-        return await query.Take(CountCap).CountAsync(ct);
+        // Counted in the view's own order, so the count walks the same index as the view's first page.
+        return await Ordered(query, filter.SortOrder).Take(CountCap).CountAsync(ct);
     }
+
+    private static IQueryable<Conversation> Ordered(IQueryable<Conversation> query, InboxSort sort) => sort switch
+    {
+        InboxSort.Due => query.Where(c => c.SlaDueAt != null).OrderBy(c => c.SlaDueAt).ThenBy(c => c.Id),
+        InboxSort.Priority => query.OrderByDescending(c => c.PriorityRank).ThenByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id),
+        _ => query.OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Id),
+    };
 
     private async Task<IQueryable<Conversation>> FilterAsync(MemberCareDb db, InboxFilter filter, InboxViewer viewer, CancellationToken ct)
     {

@@ -77,3 +77,23 @@ public sealed class PresenceBoard(IDbContextFactory<MemberCareDb> dbFactory, IWo
         return await db.Presences.Where(p => p.ExpiresAt <= now).ExecuteDeleteAsync(ct);
     }
 }
+
+/// <summary>Deletes expired presence rows now and then; any node may do it, and doing it twice is harmless.</summary>
+public sealed class PresenceSweeper(PresenceBoard board, TimeProvider time, ILogger<PresenceSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(5), time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await board.SweepAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Could not sweep expired presence");
+            }
+        }
+    }
+}
