@@ -63,6 +63,7 @@ var scenarios = new (string Name, Func<Task<int>> Run)[]
     ("inbox, counts of the 5 built-in views (capped at 1000)", async () => (await views.CountsAsync(agent, CancellationToken.None)).Count),
     ("search: 'linen' (1 in 12 messages)", async () => (await search.SearchAsync("linen", 20, CancellationToken.None)).Count),
     ("search: 'størrelse' (Norwegian, common)", async () => (await search.SearchAsync("størrelse", 20, CancellationToken.None)).Count),
+    ("search: 'størr*' (a typed prefix of a common word)", async () => (await search.SearchAsync("størr*", 20, CancellationToken.None)).Count),
     ("search: 'wrong size' (two words)", async () => (await search.SearchAsync("wrong size", 20, CancellationToken.None)).Count),
     ($"search: an order number ('{BulkLoad.OrderNumber(424_242)}', rare)", async () => (await search.SearchAsync(BulkLoad.OrderNumber(424_242), 20, CancellationToken.None)).Count),
     ("search: 'zzzz' (no match)", async () => (await search.SearchAsync("zzzz", 20, CancellationToken.None)).Count),

@@ -117,6 +117,7 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
             conversation.HasIndex(c => new { c.PriorityRank, c.LastMessageAt, c.Id });
             conversation.HasIndex(c => new { c.Status, c.LastMessageAt, c.Id });
             conversation.HasIndex(c => new { c.AssigneeId, c.LastMessageAt, c.Id });
+            conversation.HasIndex(c => new { c.AssigneeId, c.SlaDueAt, c.Id });
         });
 
         modelBuilder.Entity<Message>(message =>

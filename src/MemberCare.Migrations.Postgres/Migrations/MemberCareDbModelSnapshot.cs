@@ -139,6 +139,8 @@ namespace MemberCare.Migrations.Postgres.Migrations
 
                     b.HasIndex("AssigneeId", "LastMessageAt", "Id");
 
+                    b.HasIndex("AssigneeId", "SlaDueAt", "Id");
+
                     b.HasIndex("CustomerId", "Channel", "Status");
 
                     b.HasIndex("PriorityRank", "LastMessageAt", "Id");

@@ -131,6 +131,8 @@ namespace MemberCare.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssigneeId", "LastMessageAt", "Id");
 
+                    b.HasIndex("AssigneeId", "SlaDueAt", "Id");
+
                     b.HasIndex("CustomerId", "Channel", "Status");
 
                     b.HasIndex("PriorityRank", "LastMessageAt", "Id");

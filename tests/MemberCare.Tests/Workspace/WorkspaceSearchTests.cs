@@ -11,7 +11,7 @@ public sealed class WorkspaceSearchTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Search_finds_messages_by_word_prefix_newest_first_with_the_hit_marked()
+    public async Task Search_finds_whole_words_or_typed_prefixes_newest_first_with_the_hit_marked()
     {
         await using var app = TestApp.Sqlite();
         var first = await Customers.WriteAsync(app, "e-1", "Kari Nordmann", "Jeg fikk feil størrelse på linskjorta");
@@ -20,7 +20,8 @@ public sealed class WorkspaceSearchTests
         await app.Services.GetRequiredService<ConversationDesk>().ReplyAsync(first, "Agnes", "Vi sender riktig størrelse i dag", Ct);
         var search = app.Services.GetRequiredService<IMessageSearch>();
 
-        var hits = await search.SearchAsync("størr", 10, Ct);
+        Assert.Empty(await search.SearchAsync("størr", 10, Ct));
+        var hits = await search.SearchAsync("størr*", 10, Ct);
         Assert.Equal(2, hits.Count);
         Assert.All(hits, h => Assert.Equal(first, h.ConversationId));
         Assert.True(hits[0].MessageId > hits[1].MessageId);
@@ -53,6 +54,8 @@ public sealed class WorkspaceSearchTests
         Assert.Equal(
             [new HighlightSegment("a ", false), new HighlightSegment("lin", true), new HighlightSegment("en <b>", false), new HighlightSegment("x", true)],
             segments);
-        Assert.Equal(["linen", "størrelse", "10234"], SearchTerms.Parse("Linen* \"størrelse\" #10234 linen"));
+        Assert.Equal(
+            [new SearchTerm("linen", true), new SearchTerm("størrelse", false), new SearchTerm("10234", false)],
+            SearchTerms.Parse("Linen* \"størrelse\" #10234 linen"));
     }
 }

@@ -281,6 +281,11 @@ namespace MemberCare.Migrations.Postgres.Migrations
                 columns: new[] { "AssigneeId", "LastMessageAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Conversations_AssigneeId_SlaDueAt_Id",
+                table: "Conversations",
+                columns: new[] { "AssigneeId", "SlaDueAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_LastMessageAt_Id",
                 table: "Conversations",
                 columns: new[] { "LastMessageAt", "Id" });
@@ -410,6 +415,10 @@ namespace MemberCare.Migrations.Postgres.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_Conversations_AssigneeId_LastMessageAt_Id",
+                table: "Conversations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Conversations_AssigneeId_SlaDueAt_Id",
                 table: "Conversations");
 
             migrationBuilder.DropIndex(

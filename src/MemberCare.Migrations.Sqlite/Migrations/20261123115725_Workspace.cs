@@ -279,6 +279,11 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                 columns: new[] { "AssigneeId", "LastMessageAt", "Id" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Conversations_AssigneeId_SlaDueAt_Id",
+                table: "Conversations",
+                columns: new[] { "AssigneeId", "SlaDueAt", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Conversations_LastMessageAt_Id",
                 table: "Conversations",
                 columns: new[] { "LastMessageAt", "Id" });
@@ -408,6 +413,10 @@ namespace MemberCare.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_Conversations_AssigneeId_LastMessageAt_Id",
+                table: "Conversations");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Conversations_AssigneeId_SlaDueAt_Id",
                 table: "Conversations");
 
             migrationBuilder.DropIndex(
