@@ -135,6 +135,68 @@ public sealed partial class AgentJourneyTests
         await shots.TakeAsync("open-conversation-updated");
     }
 
+    [Fact]
+    public async Task An_admin_invites_a_colleague_mentions_them_in_a_note_and_sees_them_arrive_in_the_conversation()
+    {
+        await using var app = new BrowserApp();
+        app.Start();
+        using var api = app.CreateApiClient();
+        var created = await api.PostAsJsonAsync("/api/v1/messages", new
+        {
+            channel = "facebook",
+            externalId = "fb-1",
+            customer = new { name = "Nora Berg", handle = "nora.berg" },
+            text = "The seam of my coat split after one week.",
+        }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var admin = await (await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } })).NewPageAsync();
+        var shots = new Screenshots(admin, "colleagues");
+        await SignInAsync(admin, app);
+
+        // The admin invites Ola as an agent and reads out the one-time password.
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Staff" }).ClickAsync();
+        await admin.GetByLabel("User name").FillAsync("ola");
+        await admin.GetByLabel("Name", new() { Exact = true }).FillAsync("Ola Nordmann");
+        await admin.GetByLabel("Department", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Member care" });
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create person" }).ClickAsync();
+        var notice = admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "One-time password for ola" });
+        await Assertions.Expect(notice).ToBeVisibleAsync();
+        var oneTime = await notice.Locator("code").InnerTextAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Cell, new() { Name = "Ola Nordmann", Exact = true })).ToBeVisibleAsync();
+        await shots.TakeAsync("staff-page");
+
+        // The admin opens the case and mentions Ola in an internal note.
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Inbox" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Nora Berg") }).ClickAsync();
+        await admin.GetByLabel("Internal note").FillAsync("@ola can you ask buying about this seam?");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Add note" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "1 colleague(s) notified" })).ToBeVisibleAsync();
+
+        // Ola signs in for the first time, sees the notification and opens the case; the admin is warned.
+        var ola = await (await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } })).NewPageAsync();
+        await ola.GotoAsync(app.BaseUrl + "/inbox");
+        await ola.GetByLabel("User name").FillAsync("ola");
+        await ola.GetByLabel("Password").FillAsync(oneTime);
+        await ola.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await ola.GetByLabel("Current (one-time) password").FillAsync(oneTime);
+        await ola.GetByLabel("New password", new() { Exact = true }).FillAsync("olas own long passphrase");
+        await ola.GetByLabel("Repeat the new password").FillAsync("olas own long passphrase");
+        await ola.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
+        await WaitForInteractivityAsync(ola);
+        await ola.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("Notifications \\(1 unread\\)") }).ClickAsync();
+        await ola.GetByRole(AriaRole.Link, new() { Name = "Administrator mentioned you" }).ClickAsync();
+        await Assertions.Expect(ola.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("Nora Berg") })).ToBeVisibleAsync();
+        await Assertions.Expect(ola.GetByRole(AriaRole.List, new() { Name = "Messages" }).GetByText("@ola can you ask buying")).ToBeVisibleAsync();
+        await new Screenshots(ola, "colleagues-ola").TakeAsync("mention-opened");
+
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "Ola Nordmann is viewing this conversation" })).ToBeVisibleAsync(new() { Timeout = 5000 });
+        await ola.GetByLabel("Reply to the customer").PressSequentiallyAsync("Hi Nora");
+        await Assertions.Expect(admin.GetByRole(AriaRole.Status).Filter(new() { HasText = "Ola Nordmann is typing a reply in this conversation" })).ToBeVisibleAsync(new() { Timeout = 5000 });
+        await shots.TakeAsync("colleague-typing");
+    }
+
     private static async Task SignInAsync(IPage page, BrowserApp app)
     {
         await page.GotoAsync(app.BaseUrl + "/inbox");
