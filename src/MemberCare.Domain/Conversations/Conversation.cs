@@ -35,6 +35,14 @@ public sealed class Conversation
     public DateTimeOffset? ResolvedAt { get; private set; }
     public DateTimeOffset? ClosedAt { get; private set; }
     public int? SatisfactionScore { get; private set; }
+    public DateTimeOffset? FirstResponseDueAt { get; private set; }
+    public DateTimeOffset? ResolutionDueAt { get; private set; }
+
+    /// <summary>The deadline the case is working against now, or none while nobody owes an answer; computed by the database.</summary>
+    public DateTimeOffset? SlaDueAt { get; private set; }
+
+    /// <summary>Priority as a number that sorts (low 0 … urgent 3); computed by the database.</summary>
+    public int PriorityRank { get; private set; }
     public List<Message> Messages { get; private set; } = [];
 
     /// <summary>Whether a new inbound message from the customer belongs here rather than in a new conversation.</summary>
@@ -53,6 +61,8 @@ public sealed class Conversation
             CreatedAt = utc,
             UpdatedAt = utc,
             LastMessageAt = utc,
+            FirstResponseDueAt = utc + SlaTargets.FirstResponse(Priority.Normal),
+            ResolutionDueAt = utc + SlaTargets.Resolution(Priority.Normal),
         };
     }
 
@@ -158,10 +168,13 @@ public sealed class Conversation
         }
     }
 
+    /// <summary>A new priority moves the SLA deadlines, counted from when the case was opened.</summary>
     public void SetPriority(Priority priority, DateTimeOffset at)
     {
         Priority = priority;
         UpdatedAt = at.ToUniversalTime();
+        FirstResponseDueAt = CreatedAt + SlaTargets.FirstResponse(priority);
+        ResolutionDueAt = CreatedAt + SlaTargets.Resolution(priority);
     }
 
     public void Triage(string? concernType, double? confidence, string? sentiment, string? language, string? urgency)

@@ -4,12 +4,18 @@ using MemberCare.Domain.Customers;
 using MemberCare.Domain.Departments;
 using MemberCare.Domain.Orders;
 using MemberCare.Domain.Triage;
+using MemberCare.Domain.Staff;
+using MemberCare.Domain.Workspace;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace MemberCare.Domain.Storage;
 
-public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbContext(options)
+public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
+    : IdentityDbContext<StaffUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Customer> Customers => Set<Customer>();
     public DbSet<CustomerIdentity> CustomerIdentities => Set<CustomerIdentity>();
@@ -21,6 +27,14 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
     public DbSet<TriageCorrection> TriageCorrections => Set<TriageCorrection>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<ChannelHealth> ChannelHealth => Set<ChannelHealth>();
+    public DbSet<Macro> Macros => Set<Macro>();
+    public DbSet<StaffNotification> StaffNotifications => Set<StaffNotification>();
+    public DbSet<Presence> Presences => Set<Presence>();
+    public DbSet<SavedView> SavedViews => Set<SavedView>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
+    protected override Version SchemaVersion => IdentitySchemaVersions.Version2;
 
     public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
 
@@ -36,8 +50,10 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
         }
     }
 
-    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    protected override void OnModelCreating(ModelBuilder builder)
     {
+        base.OnModelCreating(builder);
+        var modelBuilder = builder;
         modelBuilder.Entity<Customer>(customer =>
         {
             customer.Property(c => c.Name).HasMaxLength(200);
@@ -97,6 +113,19 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             conversation.HasIndex(c => new { c.CustomerId, c.Channel, c.Status });
             conversation.HasIndex(c => new { c.UpdatedAt, c.Id });
             conversation.HasIndex(c => new { c.Status, c.UpdatedAt });
+            // Computed by the database so that every writer (intake, the API, imports) keeps them right.
+            conversation.Property(c => c.SlaDueAt).HasComputedColumnSql(
+                "CASE WHEN \"Status\" IN ('WaitingOnCustomer', 'Resolved', 'Closed') THEN NULL " +
+                "WHEN \"FirstResponseAt\" IS NULL THEN \"FirstResponseDueAt\" ELSE \"ResolutionDueAt\" END", stored: !IsSqlite);
+            conversation.Property(c => c.PriorityRank).HasComputedColumnSql(
+                "CASE \"Priority\" WHEN 'Urgent' THEN 3 WHEN 'High' THEN 2 WHEN 'Normal' THEN 1 ELSE 0 END", stored: !IsSqlite);
+            // The inbox's sorts, each a keyset over (key, id), and its commonest filters.
+            conversation.HasIndex(c => new { c.LastMessageAt, c.Id });
+            conversation.HasIndex(c => new { c.SlaDueAt, c.Id });
+            conversation.HasIndex(c => new { c.PriorityRank, c.LastMessageAt, c.Id });
+            conversation.HasIndex(c => new { c.Status, c.LastMessageAt, c.Id });
+            conversation.HasIndex(c => new { c.AssigneeId, c.LastMessageAt, c.Id });
+            conversation.HasIndex(c => new { c.AssigneeId, c.SlaDueAt, c.Id });
         });
 
         modelBuilder.Entity<Message>(message =>
@@ -155,6 +184,47 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options) : DbCon
             department.Property(d => d.Name).HasMaxLength(100);
             department.Property(d => d.TimeZone).HasMaxLength(64);
             department.HasIndex(d => d.Key).IsUnique();
+        });
+
+        modelBuilder.Entity<StaffUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(StaffUser.MaxDisplayName);
+            user.Property(u => u.Culture).HasMaxLength(8);
+            user.Property(u => u.DepartmentKey).HasMaxLength(40);
+            user.Ignore(u => u.FirstName);
+        });
+
+        modelBuilder.Entity<Macro>(macro =>
+        {
+            macro.Property(m => m.Name).HasMaxLength(100);
+            macro.Property(m => m.Language).HasMaxLength(8);
+            macro.Property(m => m.Body).HasMaxLength(Macro.MaxBody);
+            macro.HasIndex(m => new { m.Language, m.Name }).IsUnique();
+        });
+
+        modelBuilder.Entity<StaffNotification>(notification =>
+        {
+            notification.Property(n => n.UserId).HasMaxLength(64);
+            notification.Property(n => n.FromName).HasMaxLength(StaffUser.MaxDisplayName);
+            notification.Property(n => n.Text).HasMaxLength(200);
+            notification.HasIndex(n => new { n.UserId, n.ReadAt, n.Id });
+            notification.HasOne<Conversation>().WithMany().HasForeignKey(n => n.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Presence>(presence =>
+        {
+            presence.HasKey(p => new { p.ConversationId, p.UserId });
+            presence.Property(p => p.UserId).HasMaxLength(64);
+            presence.Property(p => p.DisplayName).HasMaxLength(StaffUser.MaxDisplayName);
+            presence.HasIndex(p => p.ExpiresAt);
+        });
+
+        modelBuilder.Entity<SavedView>(view =>
+        {
+            view.Property(v => v.UserId).HasMaxLength(64);
+            view.Property(v => v.Name).HasMaxLength(60);
+            view.Property(v => v.Query).HasMaxLength(1000);
+            view.HasIndex(v => new { v.UserId, v.Name }).IsUnique();
         });
     }
 

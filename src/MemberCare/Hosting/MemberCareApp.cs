@@ -3,8 +3,13 @@ using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
+using MemberCare.Features.Inbox;
 using MemberCare.Features.Intake;
 using MemberCare.Features.Triage;
+using MemberCare.Features.Search;
+using MemberCare.Features.Staff;
+using MemberCare.Features.Workspace;
+using MudBlazor.Services;
 using Scalar.AspNetCore;
 
 namespace MemberCare.Hosting;
@@ -32,6 +37,21 @@ public static class MemberCareApp
         builder.Services.AddSingleton<DemoStore>();
         builder.Services.AddSingleton<Features.Import.ShopImport>();
         builder.Services.AddChannels();
+
+        builder.Services.AddMemberCareStaff();
+        builder.Services.AddHostedService<StaffPreparation>();
+        builder.Services.AddWorkspaceFeed();
+        builder.Services.AddMessageSearch();
+        builder.Services.AddSingleton<MacroLibrary>();
+        builder.Services.AddSingleton<PresenceBoard>();
+        builder.Services.AddHostedService<PresenceSweeper>();
+        builder.Services.AddSingleton<Mentions>();
+        builder.Services.AddSingleton<InboxQuery>();
+        builder.Services.AddSingleton<InboxViews>();
+        builder.Services.AddSingleton<CaseFile>();
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
         return builder;
     }
 
@@ -40,8 +60,12 @@ public static class MemberCareApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRequestLocalization();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
+        app.UsePasswordChangeGate();
+        app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/api", o => o.WithTitle("MemberCare API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
@@ -51,7 +75,14 @@ public static class MemberCareApp
         app.MapTriageApi();
         app.MapChannels();
         app.MapBenchApi(app.Configuration);
-        app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
+        app.MapAccountApi();
+        // A host built from another entry assembly (a benchmark) has no static-asset manifest and serves no pages.
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{app.Environment.ApplicationName}.staticwebassets.endpoints.json")))
+        {
+            app.MapStaticAssets();
+        }
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        app.MapGet("/", () => Results.Redirect("/inbox")).ExcludeFromDescription();
         return app;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Storage;
+using MemberCare.Features.Workspace;
 using Microsoft.EntityFrameworkCore;
 
 namespace MemberCare.Features.Conversations;
@@ -16,7 +17,7 @@ public enum DeskOutcome
 }
 
 /// <summary>What an agent does with conversations: list, read, reply, note, move along the statuses.</summary>
-public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time)
+public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time, IWorkspaceFeed feed)
 {
     public const int MaxLimit = 200;
 
@@ -138,7 +139,23 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
             return (DeskOutcome.IllegalTransition, conversation.Status);
         }
         await db.SaveChangesAsync(ct);
+        await feed.PublishAsync([new WorkspaceEvent(WorkspaceEventKind.ConversationChanged, id)], ct);
         return (DeskOutcome.Done, conversation.Status);
+    }
+
+    /// <summary>Gives the case to a colleague (by user id), or to nobody.</summary>
+    public async Task<DeskOutcome> AssignAsync(long id, string? assigneeId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (conversation is null)
+        {
+            return DeskOutcome.NotFound;
+        }
+        conversation.AssignTo(assigneeId, time.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await feed.PublishAsync([new WorkspaceEvent(WorkspaceEventKind.ConversationChanged, id)], ct);
+        return DeskOutcome.Done;
     }
 
     private async Task<(DeskOutcome, MessageView?)> WriteAsync(long id, Func<Conversation, Message?> write, CancellationToken ct)
@@ -155,6 +172,7 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
             return (DeskOutcome.Closed, null);
         }
         await db.SaveChangesAsync(ct);
+        await feed.PublishAsync([new WorkspaceEvent(WorkspaceEventKind.MessageAdded, id)], ct);
         return (DeskOutcome.Done, new MessageView(message.Id, message.Direction.ToString().ToLowerInvariant(), message.Channel.ToKey(), message.ExternalId, message.AuthorName, message.Text, message.SentAt, message.CreatedAt));
     }
 

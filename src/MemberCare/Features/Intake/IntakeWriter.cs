@@ -29,7 +29,8 @@ public sealed class IntakeWriter(
     TimeProvider time,
     MessageTriager triager,
     IOptions<IntakeOptions> options,
-    ILogger<IntakeWriter> logger) : BackgroundService
+    ILogger<IntakeWriter> logger,
+    Workspace.IWorkspaceFeed feed) : BackgroundService
 {
     private readonly System.Threading.Channels.Channel<Pending> _queue = System.Threading.Channels.Channel.CreateBounded<Pending>(
         new System.Threading.Channels.BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
@@ -92,6 +93,8 @@ public sealed class IntakeWriter(
             }
             return;
         }
+        await feed.PublishAsync([.. outcomes.Where(o => o is { Created: true }).Select(o => o!.ConversationId).Distinct()
+            .Select(id => new Workspace.WorkspaceEvent(Workspace.WorkspaceEventKind.MessageAdded, id))]);
 
         for (var i = 0; i < batch.Count; i++)
         {

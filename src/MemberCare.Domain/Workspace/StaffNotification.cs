@@ -1,0 +1,30 @@
+namespace MemberCare.Domain.Workspace;
+
+/// <summary>Something a colleague wants a person to see, such as an @mention in an internal note.</summary>
+public sealed class StaffNotification
+{
+    private StaffNotification()
+    {
+    }
+
+    public long Id { get; private set; }
+    public string UserId { get; private set; } = "";
+    public long ConversationId { get; private set; }
+    public long? MessageId { get; private set; }
+    public string FromName { get; private set; } = "";
+    public string Text { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? ReadAt { get; private set; }
+
+    public static StaffNotification Mention(string userId, long conversationId, long? messageId, string fromName, string text, DateTimeOffset at) => new()
+    {
+        UserId = userId,
+        ConversationId = conversationId,
+        MessageId = messageId,
+        FromName = fromName,
+        Text = text.Length <= 200 ? text : text[..200],
+        CreatedAt = at.ToUniversalTime(),
+    };
+
+    public void MarkRead(DateTimeOffset at) => ReadAt ??= at.ToUniversalTime();
+}
