@@ -116,7 +116,11 @@ public sealed partial class AgentJourneyTests
         var shots = new Screenshots(page, "tablet");
         await SignInAsync(page, app);
 
-        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Customer 2") }).ClickAsync();
+        // By keyboard: j moves to the next conversation, Enter opens it.
+        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Customer 1") }).FocusAsync();
+        await page.Keyboard.PressAsync("j");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Customer 2") })).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Enter");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("Customer 2") })).ToBeVisibleAsync();
         await page.GetByLabel("Reply to the customer").FillAsync("Draft in progress");
         var url = page.Url;
