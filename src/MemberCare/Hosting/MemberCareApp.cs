@@ -83,6 +83,10 @@ public static class MemberCareApp
         }
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         app.MapGet("/", () => Results.Redirect("/inbox")).ExcludeFromDescription();
+        // Any method on an unknown API path is a 404 problem, not a 405 borrowed from a page or reference route.
+        app.MapFallback("/api/{**path}", (string path) => TypedResults.Problem(
+            statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no API endpoint /api/{path}."))
+            .ExcludeFromDescription();
         return app;
     }
 }
