@@ -59,6 +59,17 @@ public static class MemberCareApp
     {
         var app = builder.Build();
         app.UseExceptionHandler();
+        // The pages' static-file fallback matches every GET path, so routing would answer other methods on an
+        // unknown API path with 405; an API path that does not exist is a 404.
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api")
+                && context.GetEndpoint()?.DisplayName?.StartsWith("405 ", StringComparison.Ordinal) == true)
+            {
+                context.SetEndpoint(null);
+            }
+            return next(context);
+        });
         app.UseStatusCodePages();
         app.UseRequestLocalization();
         app.UseAuthentication();
@@ -68,7 +79,8 @@ public static class MemberCareApp
         app.UseAntiforgery();
 
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/api", o => o.WithTitle("MemberCare API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        // Not under /api: the reference answers every path below its own, which would shadow the API's 404s and 415s.
+        app.MapScalarApiReference("/reference", o => o.WithTitle("MemberCare API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         app.MapHealthApi();
         app.MapIntakeApi();
         app.MapConversationsApi();
@@ -83,10 +95,6 @@ public static class MemberCareApp
         }
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         app.MapGet("/", () => Results.Redirect("/inbox")).ExcludeFromDescription();
-        // Any method on an unknown API path is a 404 problem, not a 405 borrowed from a page or reference route.
-        app.MapFallback("/api/{**path}", (string path) => TypedResults.Problem(
-            statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"There is no API endpoint /api/{path}."))
-            .ExcludeFromDescription();
         return app;
     }
 }

@@ -95,7 +95,7 @@ public static class Verbs
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
         {
-            Console.WriteLine($"MemberCare is listening on {address} (API reference: {address.TrimEnd('/')}/api)");
+            Console.WriteLine($"MemberCare is listening on {address} (API reference: {address.TrimEnd('/')}/reference)");
         }
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
