@@ -1,4 +1,3 @@
-using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Storage;
@@ -181,7 +180,7 @@ public sealed class IntakeWriter(
         {
             try
             {
-                return await ThreadAsync(db, pending.Message, pending.Triage);
+                return await ThreadAsync(db, pending);
             }
             catch (DbUpdateException ex) when (ex.IsUniqueViolation() && attempt < 3)
             {
@@ -190,91 +189,23 @@ public sealed class IntakeWriter(
         }
     }
 
-    private async Task<IntakeOutcome> ThreadAsync(MemberCareDb db, InboundMessage message, TriageResult? triage)
+    /// <summary>One message threaded by the same rules as a batch, behind its own savepoint.</summary>
+    private async Task<IntakeOutcome> ThreadAsync(MemberCareDb db, Pending pending)
     {
         try
         {
-            var existing = await db.Messages
-                .Where(m => m.Channel == message.Channel && m.ExternalId == message.ExternalId)
-                .Select(m => new { m.Id, m.ConversationId, CustomerId = db.Conversations.Where(c => c.Id == m.ConversationId).Select(c => c.CustomerId).First() })
-                .FirstOrDefaultAsync();
-            if (existing is not null)
-            {
-                return new IntakeOutcome(existing.ConversationId, existing.Id, existing.CustomerId, Created: false);
-            }
-
-            var now = time.GetUtcNow();
-            var customer = await FindOrCreateCustomerAsync(db, message, now);
-            var conversation = await db.Conversations
-                .Where(c => c.CustomerId == customer.Id
-                    && c.Channel == message.Channel
-                    && c.Status != ConversationStatus.Resolved
-                    && c.Status != ConversationStatus.Closed
-                    && (message.ThreadKey == null || c.ThreadKey == message.ThreadKey))
-                .OrderByDescending(c => c.LastMessageAt)
-                .FirstOrDefaultAsync();
-            if (conversation is null)
-            {
-                conversation = Conversation.Start(customer.Id, message.Channel, message.ThreadKey, message.Subject, now);
-                db.Conversations.Add(conversation);
-            }
-            var stored = conversation.ReceiveInbound(message.ExternalId, message.Text, message.SentAt, message.Customer.Name, message.RawPayload, now);
-            conversation.ReferOrder(message.OrderNumber);
-            await db.SaveChangesAsync();
-            if (await TriageAsync(db, stored, conversation, customer, triage))
+            var threading = new BatchThreading(db, [pending.Message], time.GetUtcNow());
+            var outcome = (await threading.RunAsync())[0];
+            if (await TriageCreatedAsync(db, [pending], threading.Created))
             {
                 await db.SaveChangesAsync();
             }
-            return new IntakeOutcome(conversation.Id, stored.Id, customer.Id, Created: true);
+            return outcome;
         }
         finally
         {
             db.ChangeTracker.Clear();
         }
-    }
-
-    private static async Task<Customer> FindOrCreateCustomerAsync(MemberCareDb db, InboundMessage message, DateTimeOffset now)
-    {
-        var email = CustomerIdentity.NormalizeHandle(Channel.Email, message.Customer.Email);
-        var handle = CustomerIdentity.NormalizeHandle(message.Channel, message.Customer.Handle);
-        if (message.Channel == Channel.Email)
-        {
-            email ??= handle;
-            handle = null;
-        }
-
-        var matches = await db.CustomerIdentities
-            .Where(i => (handle != null && i.Channel == message.Channel && i.Handle == handle)
-                || (email != null && i.Channel == Channel.Email && i.Handle == email))
-            .Select(i => new { i.CustomerId, i.Channel })
-            .ToListAsync();
-        // The handle on the channel the customer writes from is the stronger proof of who they are.
-        var customerId = matches.OrderBy(m => m.Channel == message.Channel ? 0 : 1).Select(m => (long?)m.CustomerId).FirstOrDefault();
-
-        Customer customer;
-        if (customerId is { } id)
-        {
-            customer = await db.Customers.Include(c => c.Identities).FirstAsync(c => c.Id == id);
-        }
-        else
-        {
-            customer = Customer.Create(message.Customer.Name ?? message.Customer.Handle, email, now);
-            db.Customers.Add(customer);
-        }
-        // An identity another customer already owns is left alone: merging people is a decision for an agent.
-        if (handle is not null && !matches.Any(m => m.Channel == message.Channel))
-        {
-            customer.AddIdentity(message.Channel, handle);
-        }
-        if (email is not null && customerId is not null && !matches.Any(m => m.Channel == Channel.Email))
-        {
-            customer.AddIdentity(Channel.Email, email);
-        }
-        if (customerId is null)
-        {
-            await db.SaveChangesAsync();
-        }
-        return customer;
     }
 
     /// <summary>Triage never blocks intake: without models, or when triage fails, the message is stored untriaged.</summary>
