@@ -1,6 +1,7 @@
 using MemberCare.Domain.Channels;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
+using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Departments;
 using MemberCare.Domain.Orders;
 using MemberCare.Domain.Staff;
@@ -32,6 +33,8 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<Presence> Presences => Set<Presence>();
     public DbSet<SavedView> SavedViews => Set<SavedView>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<DeliveryTarget> DeliveryTargets => Set<DeliveryTarget>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version2;
@@ -226,6 +229,9 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
             view.Property(v => v.Query).HasMaxLength(1000);
             view.HasIndex(v => new { v.UserId, v.Name }).IsUnique();
         });
+
+        // Newer features keep their mapping beside their entities, one IEntityTypeConfiguration each.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MemberCareDb).Assembly);
     }
 
     private sealed class SqliteMoneyConverter() : ValueConverter<decimal, double>(
