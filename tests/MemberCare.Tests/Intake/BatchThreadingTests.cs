@@ -1,3 +1,4 @@
+using System.Data.Common;
 using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Storage;
@@ -181,25 +182,24 @@ public sealed class BatchThreadingTests
         Assert.Equal(10, await db.CustomerIdentities.CountAsync(ct));
     }
 
-    /// <summary>Makes the first SaveChanges that adds an identity fail on the unique index, after some of its rows are written.</summary>
-    private sealed class IdentityClashOnce : SaveChangesInterceptor
+    /// <summary>
+    /// Plays another node: right after the batch has looked up its identities, and inside the batch's transaction,
+    /// someone else takes the last message's handle, so the batch's own INSERT of that identity fails on the
+    /// unique index after some of its rows are written. Once only.
+    /// </summary>
+    private sealed class IdentityClashOnce : DbCommandInterceptor
     {
         public bool Fired { get; private set; }
 
-        public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
-            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        public override async ValueTask<InterceptionResult> DataReaderClosingAsync(DbCommand command, DataReaderClosingEventData eventData, InterceptionResult result)
         {
-            var db = eventData.Context!;
-            var added = db.ChangeTracker.Entries<MemberCare.Domain.Customers.CustomerIdentity>().LastOrDefault(e => e.State == EntityState.Added);
-            if (!Fired && added is not null)
+            if (!Fired && command.CommandText.Contains("FROM \"CustomerIdentities\"", StringComparison.Ordinal) && eventData.Context is { } db)
             {
                 Fired = true;
                 await db.Database.ExecuteSqlAsync(
-                    $"""INSERT INTO "Customers" ("CreatedAt", "LifetimeValue", "Name", "Tier") VALUES (0, 0, 'Someone else', 'Standard')""",
-                    cancellationToken);
+                    $"""INSERT INTO "Customers" ("CreatedAt", "LifetimeValue", "Name", "Tier") VALUES (0, 0, 'Someone else', 'Standard')""");
                 await db.Database.ExecuteSqlAsync(
-                    $"""INSERT INTO "CustomerIdentities" ("Channel", "CustomerId", "Handle") VALUES ({added.Entity.Channel.ToString()}, last_insert_rowid(), {added.Entity.Handle})""",
-                    cancellationToken);
+                    $"""INSERT INTO "CustomerIdentities" ("Channel", "CustomerId", "Handle") VALUES ('Instagram', last_insert_rowid(), 'customer10')""");
             }
             return result;
         }

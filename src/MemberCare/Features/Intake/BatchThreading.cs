@@ -8,79 +8,121 @@ namespace MemberCare.Features.Intake;
 
 /// <summary>
 /// Threads a whole batch with a fixed number of round trips: one query each for the messages already stored,
-/// the identities the batch names, their customers and those customers' open conversations, then one
-/// SaveChanges. The messages are then threaded in arrival order against what was read plus what the batch
-/// itself creates, so the result is what threading them one by one would give. Nothing outlives the batch:
-/// another node may change any of it before the next one.
+/// the identities the batch names, their customers and those customers' open conversations (and, for triage,
+/// their recent messages). The messages are then threaded in arrival order against what was read plus what the
+/// batch itself creates, so the result is what threading them one by one would give; the new and changed rows
+/// are written with prepared commands (<see cref="PreparedRows"/>). Nothing outlives the batch: another node
+/// may change any of it before the next one.
 /// </summary>
-internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessage> messages, DateTimeOffset now)
+internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessage> messages, DateTimeOffset now, DateTimeOffset? recentSince = null)
 {
     private readonly Dictionary<(Channel Channel, string Handle), Customer> _owners = [];
     private readonly Dictionary<Customer, List<Conversation>> _open = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Conversation, Customer> _customerOf = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<long, int> _recentStored = [];
+    private readonly List<Customer> _customers = [];
+    private readonly List<Conversation> _conversations = [];
     private readonly List<Threaded> _created = [];
+    private readonly PreparedRows _rows = new(db);
+    private Dictionary<(Channel, string), IntakeOutcome> _stored = [];
+    private readonly Dictionary<(Channel, string), int> _firstInBatch = [];
 
-    /// <summary>A message this batch stored, with where it went; Index is its place in the batch.</summary>
+    /// <summary>A message this batch stores (not a duplicate), with where it went; Index is its place in the batch.</summary>
     public sealed record Threaded(int Index, Message Message, Conversation Conversation, Customer Customer);
 
-    /// <summary>The messages the batch stored (not the duplicates), after <see cref="RunAsync"/>.</summary>
+    /// <summary>The messages the batch stores (not the duplicates), after <see cref="ThreadAsync"/>.</summary>
     public IReadOnlyList<Threaded> Created => _created;
 
-    /// <summary>Throws, leaving the caller to thread one by one, when SaveChanges fails (another node won a race) or a message breaks a domain rule.</summary>
+    /// <summary>Threads and stores the batch; throws when a write fails (another node won a race) or a message breaks a domain rule.</summary>
     public async Task<IntakeOutcome[]> RunAsync()
     {
-        var stored = await StoredAsync();
+        await ThreadAsync();
+        return await StoreAsync();
+    }
+
+    /// <summary>Reads what the batch needs and threads every message in memory; nothing is written yet.</summary>
+    public async Task ThreadAsync()
+    {
+        _stored = await StoredAsync();
         await ReadCustomersAsync();
 
-        var outcomes = new IntakeOutcome?[messages.Count];
-        var created = new (Conversation Conversation, Message Message, Customer Customer)?[messages.Count];
-        var firstInBatch = new Dictionary<(Channel, string), int>();
         for (var i = 0; i < messages.Count; i++)
         {
             var message = messages[i];
             var key = (message.Channel, message.ExternalId);
-            if (stored.TryGetValue(key, out var earlier))
-            {
-                outcomes[i] = earlier;
-                continue;
-            }
-            if (firstInBatch.ContainsKey(key))
+            if (_stored.ContainsKey(key) || !_firstInBatch.TryAdd(key, i))
             {
                 continue;
             }
-            firstInBatch[key] = i;
-
             var customer = FindOrCreateCustomer(message);
             var conversation = OpenConversation(customer, message);
             var inbound = conversation.ReceiveInbound(message.ExternalId, message.Text, message.SentAt, message.Customer.Name, message.RawPayload, now);
             conversation.ReferOrder(message.OrderNumber);
-            created[i] = (conversation, inbound, customer);
+            _created.Add(new Threaded(i, inbound, conversation, customer));
         }
+    }
 
-        await db.SaveChangesAsync();
-        for (var i = 0; i < messages.Count; i++)
+    /// <summary>
+    /// The customer's inbound messages since the recent-contacts window began, before this one: those stored
+    /// earlier plus those earlier in this batch, as counting after each message's own commit would give.
+    /// </summary>
+    public int RecentContactsBefore(Threaded made)
+    {
+        var stored = _rows.IdOf(made.Customer) is var id and not 0 ? _recentStored.GetValueOrDefault(id) : 0;
+        return stored + _created.TakeWhile(c => !ReferenceEquals(c, made)).Count(c => ReferenceEquals(c.Customer, made.Customer));
+    }
+
+    /// <summary>Writes the customers, identities, conversations and messages the batch created or changed.</summary>
+    public async Task<IntakeOutcome[]> StoreAsync()
+    {
+        await db.Database.OpenConnectionAsync();
+        try
         {
-            if (created[i] is { } made)
+            foreach (var customer in _customers)
             {
-                _created.Add(new Threaded(i, made.Message, made.Conversation, made.Customer));
+                if (_rows.IdOf(customer) == 0)
+                {
+                    await _rows.InsertAsync(customer);
+                }
+                else
+                {
+                    await _rows.UpdateAsync(customer);
+                }
+                foreach (var identity in customer.Identities.Where(i => _rows.IdOf(i) == 0))
+                {
+                    await _rows.InsertAsync(identity, (nameof(CustomerIdentity.CustomerId), _rows.IdOf(customer)));
+                }
             }
+            foreach (var conversation in _conversations)
+            {
+                if (_rows.IdOf(conversation) == 0)
+                {
+                    await _rows.InsertAsync(conversation, (nameof(Conversation.CustomerId), _rows.IdOf(_customerOf[conversation])));
+                }
+                else
+                {
+                    await _rows.UpdateAsync(conversation);
+                }
+            }
+            foreach (var made in _created)
+            {
+                await _rows.InsertAsync(made.Message, (nameof(Message.ConversationId), _rows.IdOf(made.Conversation)));
+            }
+        }
+        finally
+        {
+            await _rows.DisposeCommandsAsync();
+            await db.Database.CloseConnectionAsync();
         }
 
         var result = new IntakeOutcome[messages.Count];
+        var outcomes = _created.ToDictionary(c => c.Index, c => new IntakeOutcome(_rows.IdOf(c.Conversation), _rows.IdOf(c.Message), _rows.IdOf(c.Customer), Created: true));
         for (var i = 0; i < messages.Count; i++)
         {
-            if (outcomes[i] is { } known)
-            {
-                result[i] = known;
-            }
-            else if (created[i] is { } made)
-            {
-                result[i] = new IntakeOutcome(made.Conversation.Id, made.Message.Id, made.Customer.Id, Created: true);
-            }
-            else
-            {
-                var first = created[firstInBatch[(messages[i].Channel, messages[i].ExternalId)]]!.Value;
-                result[i] = new IntakeOutcome(first.Conversation.Id, first.Message.Id, first.Customer.Id, Created: false);
-            }
+            var key = (messages[i].Channel, messages[i].ExternalId);
+            result[i] = _stored.TryGetValue(key, out var earlier) ? earlier
+                : outcomes.TryGetValue(i, out var made) ? made
+                : outcomes[_firstInBatch[key]] with { Created = false };
         }
         return result;
     }
@@ -132,10 +174,24 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
         }
 
         var customerIds = owned.Select(i => i.CustomerId).Distinct().ToList();
-        var customers = await db.Customers.Include(c => c.Identities).Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id);
-        var conversations = await db.Conversations
+        var customers = await db.Customers.AsNoTracking().Include(c => c.Identities).Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id);
+        var conversations = await db.Conversations.AsNoTracking()
             .Where(c => customerIds.Contains(c.CustomerId) && c.Status != ConversationStatus.Resolved && c.Status != ConversationStatus.Closed)
             .ToListAsync();
+        if (recentSince is { } since)
+        {
+            var recent = await db.Conversations
+                .Where(c => customerIds.Contains(c.CustomerId) && c.LastMessageAt >= since)
+                .SelectMany(c => c.Messages, (c, m) => new { c.CustomerId, m.Direction, m.CreatedAt })
+                .Where(m => m.Direction == MessageDirection.Inbound && m.CreatedAt >= since && m.CreatedAt <= now)
+                .GroupBy(m => m.CustomerId)
+                .Select(g => new { CustomerId = g.Key, Count = g.Count() })
+                .ToListAsync();
+            foreach (var row in recent)
+            {
+                _recentStored[row.CustomerId] = row.Count;
+            }
+        }
 
         foreach (var identity in owned)
         {
@@ -143,11 +199,15 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
         }
         foreach (var customer in customers.Values)
         {
+            _rows.Read(customer);
             _open[customer] = [];
         }
         foreach (var conversation in conversations)
         {
-            _open[customers[conversation.CustomerId]].Add(conversation);
+            _rows.Read(conversation);
+            var customer = customers[conversation.CustomerId];
+            _customerOf[conversation] = customer;
+            _open[customer].Add(conversation);
         }
     }
 
@@ -167,12 +227,15 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
         else
         {
             customer = Customer.Create(message.Customer.Name ?? message.Customer.Handle, email, now);
-            db.Customers.Add(customer);
             _open[customer] = [];
             if (email is not null)
             {
                 _owners[(Channel.Email, email)] = customer;
             }
+        }
+        if (!_customers.Contains(customer))
+        {
+            _customers.Add(customer);
         }
         // An identity another customer already owns is left alone: merging people is a decision for an agent.
         if (handle is not null && byHandle is null && customer.AddIdentity(message.Channel, handle))
@@ -195,11 +258,14 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
             .FirstOrDefault();
         if (conversation is null)
         {
-            conversation = Conversation.Start(customer.Id, message.Channel, message.ThreadKey, message.Subject, now);
-            db.Conversations.Add(conversation);
-            // A customer created in this batch has no id until SaveChanges; the navigation carries the key then.
-            db.Entry(conversation).Reference(c => c.Customer).CurrentValue = customer;
+            // A customer created in this batch has no id yet; StoreAsync fills the key once the customer is written.
+            conversation = Conversation.Start(_rows.IdOf(customer), message.Channel, message.ThreadKey, message.Subject, now);
+            _customerOf[conversation] = customer;
             open.Add(conversation);
+        }
+        if (!_conversations.Contains(conversation))
+        {
+            _conversations.Add(conversation);
         }
         return conversation;
     }

@@ -1,5 +1,3 @@
-using MemberCare.Domain.Conversations;
-using MemberCare.Domain.Customers;
 using MemberCare.Domain.Storage;
 using MemberCare.Features.Triage;
 using MemberCare.Hosting;
@@ -109,41 +107,27 @@ public sealed class IntakeWriter(
     }
 
     /// <summary>
-    /// The fast path: the whole batch in one transaction with one SaveChanges. It stands or falls as one, so it
-    /// runs without EF's savepoint, which would make SQLite journal every page the batch touches.
+    /// The fast path: the whole batch in one transaction, written with prepared commands. It stands or falls
+    /// as one, so it runs without a savepoint, which would make SQLite journal every page the batch touches.
     /// </summary>
     private async Task<bool> TryThreadTogetherAsync(MemberCareDb db, List<Pending> batch, IntakeOutcome?[] outcomes)
     {
-        db.Database.AutoSavepointsEnabled = false;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        IntakeOutcome[] threaded;
         try
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            IntakeOutcome[] threaded;
-            try
-            {
-                var threading = new BatchThreading(db, [.. batch.Select(p => p.Message)], time.GetUtcNow());
-                threaded = await threading.RunAsync();
-                if (await TriageCreatedAsync(db, batch, threading.Created))
-                {
-                    await db.SaveChangesAsync();
-                }
-            }
-            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
-            {
-                // Another node stored one of these messages or identities first, or a message breaks a rule.
-                await transaction.RollbackAsync();
-                db.ChangeTracker.Clear();
-                logger.LogInformation(ex, "A batch of {Count} inbound messages is threaded one by one", batch.Count);
-                return false;
-            }
-            await transaction.CommitAsync();
-            threaded.CopyTo(outcomes, 0);
-            return true;
+            threaded = await ThreadAsync(db, batch);
         }
-        finally
+        catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
         {
-            db.Database.AutoSavepointsEnabled = true;
+            // Another node stored one of these messages or identities first, or a message breaks a rule.
+            await transaction.RollbackAsync();
+            logger.LogInformation(ex, "A batch of {Count} inbound messages is threaded one by one", batch.Count);
+            return false;
         }
+        await transaction.CommitAsync();
+        threaded.CopyTo(outcomes, 0);
+        return true;
     }
 
     /// <summary>
@@ -157,12 +141,11 @@ public sealed class IntakeWriter(
         {
             try
             {
-                outcomes[i] = await WriteOneAsync(db, batch[i]);
+                outcomes[i] = await WriteOneAsync(db, transaction, batch[i]);
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
             {
-                // EF rolled this message back to its savepoint; the rest of the batch goes on.
-                db.ChangeTracker.Clear();
+                // This message was rolled back to its savepoint; the rest of the batch goes on.
                 failures[i] = ex;
                 logger.LogError(ex, "Could not store message {Channel}/{ExternalId}", batch[i].Message.Channel, batch[i].Message.ExternalId);
             }
@@ -174,38 +157,44 @@ public sealed class IntakeWriter(
     /// Threads one message. A unique index on (channel, external id) is the guard against duplicates; when
     /// another node wins the race, the retry finds its row and answers with the same ids.
     /// </summary>
-    private async Task<IntakeOutcome> WriteOneAsync(MemberCareDb db, Pending pending)
+    private async Task<IntakeOutcome> WriteOneAsync(MemberCareDb db, Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, Pending pending)
     {
+        const string Savepoint = "message";
         for (var attempt = 1; ; attempt++)
         {
+            await transaction.CreateSavepointAsync(Savepoint);
             try
             {
-                return await ThreadAsync(db, pending);
+                var outcome = (await ThreadAsync(db, [pending]))[0];
+                await transaction.ReleaseSavepointAsync(Savepoint);
+                return outcome;
             }
-            catch (DbUpdateException ex) when (ex.IsUniqueViolation() && attempt < 3)
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or ArgumentException)
             {
-                db.ChangeTracker.Clear();
+                await transaction.RollbackToSavepointAsync(Savepoint);
+                if (ex is DbUpdateException update && update.IsUniqueViolation() && attempt < 3)
+                {
+                    continue;
+                }
+                throw;
             }
         }
     }
 
-    /// <summary>One message threaded by the same rules as a batch, behind its own savepoint.</summary>
-    private async Task<IntakeOutcome> ThreadAsync(MemberCareDb db, Pending pending)
+    /// <summary>
+    /// Threads messages, completes the triage of each new one with its sender's context (the batch read how
+    /// often each customer wrote lately), then writes them, so each message row is written once, triaged.
+    /// </summary>
+    private async Task<IntakeOutcome[]> ThreadAsync(MemberCareDb db, List<Pending> pendings)
     {
-        try
+        var now = time.GetUtcNow();
+        var threading = new BatchThreading(db, [.. pendings.Select(p => p.Message)], now, now - triager.RecentContactsWindow);
+        await threading.ThreadAsync();
+        foreach (var made in threading.Created)
         {
-            var threading = new BatchThreading(db, [pending.Message], time.GetUtcNow());
-            var outcome = (await threading.RunAsync())[0];
-            if (await TriageCreatedAsync(db, [pending], threading.Created))
-            {
-                await db.SaveChangesAsync();
-            }
-            return outcome;
+            Triage(made, threading.RecentContactsBefore(made), pendings[made.Index].Triage);
         }
-        finally
-        {
-            db.ChangeTracker.Clear();
-        }
+        return await threading.StoreAsync();
     }
 
     /// <summary>Triage never blocks intake: without models, or when triage fails, the message is stored untriaged.</summary>
@@ -222,30 +211,19 @@ public sealed class IntakeWriter(
         }
     }
 
-    private async Task<bool> TriageCreatedAsync(MemberCareDb db, List<Pending> batch, IReadOnlyList<BatchThreading.Threaded> created)
+    private void Triage(BatchThreading.Threaded made, int recentContacts, TriageResult? fromText)
     {
-        var any = false;
-        foreach (var made in created)
+        if (fromText is null)
         {
-            any |= await TriageAsync(db, made.Message, made.Conversation, made.Customer, batch[made.Index].Triage);
-        }
-        return any;
-    }
-
-    private async Task<bool> TriageAsync(MemberCareDb db, Message stored, Conversation conversation, Customer customer, TriageResult? triage)
-    {
-        if (triage is null)
-        {
-            return false;
+            return;
         }
         try
         {
-            return await triager.RecordAsync(db, stored, conversation, customer.Tier, newest: true, triage, CancellationToken.None);
+            triager.Record(made.Message, made.Conversation, made.Customer.Tier, recentContacts, newest: true, fromText);
         }
-        catch (Exception ex) when (ex is not DbUpdateException)
+        catch (Exception ex)
         {
-            logger.LogError(ex, "Triage failed for message {Channel}/{ExternalId}; it is stored untriaged", stored.Channel, stored.ExternalId);
-            return false;
+            logger.LogError(ex, "Triage failed for message {Channel}/{ExternalId}; it is stored untriaged", made.Message.Channel, made.Message.ExternalId);
         }
     }
 

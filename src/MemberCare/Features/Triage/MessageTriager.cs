@@ -18,6 +18,9 @@ public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> 
 
     private int _atIntake;
 
+    /// <summary>How far back the customer's earlier messages count as recent contacts.</summary>
+    public TimeSpan RecentContactsWindow => options.Value.RecentContactsWindow;
+
     /// <summary>
     /// What the text alone says, computed before the message reaches the intake writer; null without models,
     /// and null when as many messages are being triaged at intake as the limit allows: in a burst the rest are
@@ -54,7 +57,16 @@ public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> 
         CancellationToken ct)
     {
         var recent = await CountRecentContactsAsync(db, conversation.CustomerId, message, ct);
-        var context = new TriageContext(tier, recent, message.Channel);
+        return Record(message, conversation, tier, recent, newest, fromText);
+    }
+
+    /// <summary>
+    /// Completes and records a triage when the caller already knows how often the customer wrote lately
+    /// (intake reads that for a whole batch at once); returns false when there are no models.
+    /// </summary>
+    public bool Record(Message message, Conversation conversation, CustomerTier tier, int recentContacts, bool newest, TriageResult? fromText)
+    {
+        var context = new TriageContext(tier, recentContacts, message.Channel);
         TriageResult? result;
         if (fromText is not null)
         {
