@@ -138,7 +138,7 @@ public sealed class FastTriageScorer
             for (var n = 0; n < longest; n++)
             {
                 key = (key << 16) | framed[i + n];
-                if (_charGrams[n].TryGetValue(key, out var id))
+                if (_charGrams[n].TryGetValue(Mix(key), out var id))
                 {
                     scratch.AddChar(id);
                 }
@@ -170,7 +170,13 @@ public sealed class FastTriageScorer
         }
     }
 
-    private static long BigramKey(int first, int second) => ((long)first << 32) | (uint)second;
+    private static long BigramKey(int first, int second) => (long)Mix(((ulong)(uint)first << 32) | (uint)second);
+
+    /// <summary>
+    /// A one-to-one scramble of packed n-gram keys: a ulong's hash code XORs its halves, which maps the 4-grams of
+    /// lower-case letters onto about a thousand buckets; multiplying by an odd constant spreads them.
+    /// </summary>
+    private static ulong Mix(ulong key) => key * 0x9E3779B97F4A7C15UL;
 
     /// <summary>The union of the three heads' n-grams: tokens are their own unigram ids, bigrams follow them.</summary>
     private sealed class Vocabulary
@@ -205,10 +211,10 @@ public sealed class FastTriageScorer
                 key = (key << 16) | c;
             }
             var map = CharGrams[gram.Length - 1];
-            if (!map.TryGetValue(key, out var id))
+            if (!map.TryGetValue(Mix(key), out var id))
             {
                 id = CharGramCount++;
-                map.Add(key, id);
+                map.Add(Mix(key), id);
             }
             return id;
         }
