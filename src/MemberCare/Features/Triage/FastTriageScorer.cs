@@ -74,7 +74,18 @@ public sealed class FastTriageScorer
             parts.Add(extracted);
         }
         problem = null;
-        return new FastTriageScorer(vocabulary, [.. parts.Select(p => p.ToHead(vocabulary))]);
+        vocabulary.Seal();
+        // One row per n-gram holds every head's IDF and weights side by side, so the three heads read the same cache lines.
+        var width = parts.Count + parts.Sum(p => p.Classes);
+        var rows = new Rows(width, new float[vocabulary.CharGramCount * width], new float[vocabulary.WordGramCount * width]);
+        var heads = new Head[parts.Count];
+        var offset = parts.Count;
+        for (var h = 0; h < parts.Count; h++)
+        {
+            heads[h] = parts[h].Fill(vocabulary, rows, h, offset);
+            offset += parts[h].Classes;
+        }
+        return new FastTriageScorer(vocabulary, heads);
     }
 
     /// <summary>Scores the text; the language head runs only when <paramref name="language"/> asks for it (else -1).</summary>
@@ -408,33 +419,32 @@ public sealed class FastTriageScorer
             }
         }
 
-        public Head ToHead(Vocabulary vocabulary)
+        public int Classes => _labels.Length;
+
+        public Head Fill(Vocabulary vocabulary, Rows rows, int column, int offset)
         {
-            vocabulary.Seal();
             var classes = _labels.Length;
-            var charIdf = new float[vocabulary.CharGramCount];
-            var charWeights = new float[vocabulary.CharGramCount * classes];
+            var dense = _weights.Select(w => w.DenseValues().ToArray()).ToArray();
             for (var slot = 0; slot < _charIds!.Length; slot++)
             {
                 if (_charIds[slot] >= 0)
                 {
-                    Place(_charIds[slot], slot, _charIdf[slot], charIdf, charWeights);
+                    Place(rows.Chars, _charIds[slot], slot, _charIdf[slot]);
                 }
             }
-            var wordIdf = new float[vocabulary.WordGramCount];
-            var wordWeights = new float[vocabulary.WordGramCount * classes];
             for (var slot = 0; slot < _wordTokens!.Length; slot++)
             {
-                Place(vocabulary.WordGram(_wordTokens[slot]), _charNames.Length + slot, _wordIdf[slot], wordIdf, wordWeights);
+                Place(rows.Words, vocabulary.WordGram(_wordTokens[slot]), _charNames.Length + slot, _wordIdf[slot]);
             }
-            return new Head(_labels, _biases, charIdf, charWeights, wordIdf, wordWeights);
+            return new Head(_labels, _biases, rows, column, offset);
 
-            void Place(int id, int feature, double idf, float[] idfs, float[] weights)
+            void Place(float[] table, int id, int feature, double idf)
             {
-                idfs[id] = (float)idf;
+                var row = id * rows.Width;
+                table[row + column] = (float)idf;
                 for (var k = 0; k < classes; k++)
                 {
-                    weights[(id * classes) + k] = _weights[k].GetItemOrDefault(feature);
+                    table[row + offset + k] = dense[k][feature];
                 }
             }
         }
@@ -472,8 +482,11 @@ public sealed class FastTriageScorer
         }
     }
 
-    /// <summary>One head's classifier laid out by shared n-gram id: the weights of an n-gram's classes side by side.</summary>
-    private sealed class Head(string[] labels, float[] biases, float[] charIdf, float[] charWeights, float[] wordIdf, float[] wordWeights)
+    /// <summary>By shared n-gram id, a row of width floats: each head's IDF (one column per head), then each head's class weights.</summary>
+    private sealed record Rows(int Width, float[] Chars, float[] Words);
+
+    /// <summary>One head's classifier: its IDF column and its run of class weights in the shared rows.</summary>
+    private sealed class Head(string[] labels, float[] biases, Rows rows, int column, int offset)
     {
         public string[] Labels => labels;
 
@@ -491,25 +504,27 @@ public sealed class FastTriageScorer
             var classes = labels.Length;
             Span<float> block = stackalloc float[classes];
             biases.CopyTo(scores);
-            AddBlock(scratch.TouchedChars, scratch.CharCounts, charIdf, charWeights, block, scores);
-            AddBlock(scratch.TouchedWords, scratch.WordCounts, wordIdf, wordWeights, block, scores);
+            AddBlock(scratch.TouchedChars, scratch.CharCounts, rows.Chars, block, scores);
+            AddBlock(scratch.TouchedWords, scratch.WordCounts, rows.Words, block, scores);
             TensorPrimitives.SoftMax(scores, scores);
         }
 
-        private void AddBlock(ReadOnlySpan<int> touched, int[] counts, float[] idf, float[] weights, Span<float> block, Span<float> scores)
+        private void AddBlock(ReadOnlySpan<int> touched, int[] counts, float[] table, Span<float> block, Span<float> scores)
         {
             var classes = labels.Length;
+            var width = rows.Width;
             block.Clear();
             var squares = 0.0;
             foreach (var id in touched)
             {
-                var value = counts[id] * idf[id];
+                var row = id * width;
+                var value = counts[id] * table[row + column];
                 if (value == 0)
                 {
                     continue;
                 }
                 squares += (double)value * value;
-                TensorPrimitives.MultiplyAdd(weights.AsSpan(id * classes, classes), value, block, block);
+                TensorPrimitives.MultiplyAdd(table.AsSpan(row + offset, classes), value, block, block);
             }
             if (squares > 0)
             {
