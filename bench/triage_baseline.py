@@ -12,6 +12,8 @@ on the test texts (messages/s, one process, one text at a time and in one batch)
     /usr/bin/python3 bench/triage_baseline.py /tmp/splits [--json out.json] [--ours evaluate.json]
 
 With --ours (the output of `membercare evaluate --json`), it also prints a Markdown table of both side by side.
+With --time-texts FILE (a CSV with a text column, as `MemberCare.TriageBench --write-texts FILE` writes it), it also
+times the whole triage of those texts, the three fitted models one after another, as the bench times ours.
 """
 import csv
 import json
@@ -77,10 +79,31 @@ def print_comparison(ours, theirs):
         print(f"| {task} ({measure}) | {corpus} | {count} | {ours_value:.3f} | {shown} |")
 
 
+def time_texts(models, path):
+    with open(path, encoding="utf-8", newline="") as f:
+        texts = [r["text"] for r in csv.DictReader(f)]
+    started = time.perf_counter()
+    for model in models:
+        model.predict(texts)
+    batch_rate = len(texts) / (time.perf_counter() - started)
+    sample = texts[:1000]
+    latencies = []
+    for text in sample:
+        started = time.perf_counter()
+        for model in models:
+            model.predict([text])
+        latencies.append(time.perf_counter() - started)
+    latencies.sort()
+    print(f"whole triage (three models) on {len(texts)} bench texts: {batch_rate:,.0f} messages/s in one batch, "
+          f"{len(sample) / sum(latencies):,.0f} messages/s one at a time, "
+          f"p50 {latencies[len(sample) // 2] * 1e6:,.0f} µs, p99 {latencies[int(len(sample) * 0.99)] * 1e6:,.0f} µs")
+
+
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else "/tmp/splits"
     json_out = sys.argv[sys.argv.index("--json") + 1] if "--json" in sys.argv else None
     results = {}
+    fitted = []
     for task in TASKS:
         rows = read_split(folder, task)
         train = [r for r in rows if r["split"] == "train"]
@@ -90,6 +113,7 @@ def main():
         model.fit([r["text"] for r in train], [r["label"] for r in train],
                   logisticregression__sample_weight=[float(r["weight"]) for r in train])
         fit_seconds = time.perf_counter() - started
+        fitted.append(model)
 
         texts = [r["text"] for r in test]
         started = time.perf_counter()
@@ -125,6 +149,8 @@ def main():
         for corpus, s in corpora.items():
             five = f", accuracy on 5+ words {s['fiveWordsOrMoreAccuracy']:.3f}" if s["fiveWordsOrMoreAccuracy"] is not None else ""
             print(f"  {corpus}: macro-F1 {s['macroF1']:.3f}, accuracy {s['accuracy']:.3f} on {s['count']} held-out texts{five}")
+    if "--time-texts" in sys.argv:
+        time_texts(fitted, sys.argv[sys.argv.index("--time-texts") + 1])
     if "--ours" in sys.argv:
         with open(sys.argv[sys.argv.index("--ours") + 1], encoding="utf-8") as f:
             print_comparison(json.load(f), results)

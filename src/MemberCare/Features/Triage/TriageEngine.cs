@@ -43,11 +43,23 @@ public sealed class TriageEngine(TriageModels models)
         }
         context ??= TriageContext.None;
         var modelText = text.Length <= MaxModelChars ? text : text[..MaxModelChars];
-        var (concern, confidence) = set.Concern.Predict(modelText);
-        var (sentiment, _) = set.Sentiment.Predict(modelText);
-        var language = CountWords(modelText, MinWordsForLanguage) < MinWordsForLanguage
-            ? TriageLabels.Unknown
-            : TriageLabels.NormalizeLanguage(set.Language.Predict(modelText).Label);
+        var tellsLanguage = CountWords(modelText, MinWordsForLanguage) >= MinWordsForLanguage;
+        string concern, sentiment, language;
+        float confidence;
+        if (set.Fast is { } fast)
+        {
+            var scores = fast.Score(modelText, tellsLanguage);
+            concern = fast.ConcernLabels[scores.Concern];
+            confidence = scores.ConcernConfidence;
+            sentiment = fast.SentimentLabels[scores.Sentiment];
+            language = tellsLanguage ? TriageLabels.NormalizeLanguage(fast.LanguageLabels[scores.Language]) : TriageLabels.Unknown;
+        }
+        else
+        {
+            (concern, confidence) = set.Concern.Predict(modelText);
+            (sentiment, _) = set.Sentiment.Predict(modelText);
+            language = tellsLanguage ? TriageLabels.NormalizeLanguage(set.Language.Predict(modelText).Label) : TriageLabels.Unknown;
+        }
         var urgency = UrgencyRules.Assess(text, concern, sentiment, context);
         var entities = EntityFinder.Find(text, language);
         return new TriageResult(concern, confidence, sentiment, language, urgency, entities, TriageLabels.DepartmentFor(concern), set.Version);

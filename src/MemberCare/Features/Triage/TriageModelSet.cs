@@ -10,8 +10,10 @@ namespace MemberCare.Features.Triage;
 /// <summary>The three triage models, loaded together from one folder, with the version the manifest gives them.</summary>
 public sealed class TriageModelSet
 {
-    private TriageModelSet(string version, ModelStamp stamp, ModelHead concern, ModelHead sentiment, ModelHead language, TimeSpan loadTime)
+    private TriageModelSet(string version, ModelStamp stamp, ModelHead concern, ModelHead sentiment, ModelHead language, FastTriageScorer? fast, string fastPath, TimeSpan loadTime)
     {
+        Fast = fast;
+        FastPath = fastPath;
         Version = version;
         Stamp = stamp;
         Concern = concern;
@@ -27,6 +29,12 @@ public sealed class TriageModelSet
     public ModelHead Language { get; }
     public TimeSpan LoadTime { get; }
 
+    /// <summary>The one-pass scorer, when it reproduced ML.NET's scores at load; null means the PredictionEngines score.</summary>
+    public FastTriageScorer? Fast { get; }
+
+    /// <summary>Why the fast path is on or off, with its largest difference from ML.NET on the check texts.</summary>
+    public string FastPath { get; }
+
     /// <summary>Loads and checks all three models; throws <see cref="TriageModelException"/> saying what is wrong.</summary>
     public static TriageModelSet Load(string folder)
     {
@@ -41,7 +49,21 @@ public sealed class TriageModelSet
         var sentiment = ModelHead.Load(ml, folder, TriageModelFiles.Sentiment);
         var language = ModelHead.Load(ml, folder, TriageModelFiles.Language);
         var version = ReadVersion(folder);
-        return new TriageModelSet(version, stamp, concern, sentiment, language, Stopwatch.GetElapsedTime(started));
+        var fast = FastTriageScorer.TryBuild(ml, concern.Model, sentiment.Model, language.Model, out var problem);
+        string fastPath;
+        if (fast is null)
+        {
+            fastPath = $"off: {problem}";
+        }
+        else
+        {
+            fastPath = FastPathCheck.Compare(fast, concern, sentiment, language);
+            if (fastPath.StartsWith("off", StringComparison.Ordinal))
+            {
+                fast = null;
+            }
+        }
+        return new TriageModelSet(version, stamp, concern, sentiment, language, fast, fastPath, Stopwatch.GetElapsedTime(started));
     }
 
     /// <summary>The manifest's version, or a digest of the model files when the manifest names none.</summary>
@@ -107,14 +129,17 @@ public sealed class ModelHead
 {
     private readonly ObjectPool<Predictor> _pool;
 
-    private ModelHead(string name, ObjectPool<Predictor> pool, string[] labels)
+    private ModelHead(string name, ITransformer model, ObjectPool<Predictor> pool, string[] labels)
     {
         Name = name;
+        Model = model;
         _pool = pool;
         Labels = labels;
     }
 
     public string Name { get; }
+
+    public ITransformer Model { get; }
 
     /// <summary>The class names, in the order of the Score vector.</summary>
     public IReadOnlyList<string> Labels { get; }
@@ -153,7 +178,7 @@ public sealed class ModelHead
             throw new TriageModelException($"The model {path} scores {first.Output.Score.Length} classes but names {labels.Length}.");
         }
         pool.Return(first);
-        return new ModelHead(Path.GetFileNameWithoutExtension(file), pool, labels);
+        return new ModelHead(Path.GetFileNameWithoutExtension(file), model, pool, labels);
     }
 
     public (string Label, float Confidence) Predict(string text)
@@ -172,6 +197,21 @@ public sealed class ModelHead
                 }
             }
             return (Labels[best], scores.Length == 0 ? 0f : scores[best]);
+        }
+        finally
+        {
+            _pool.Return(predictor);
+        }
+    }
+
+    /// <summary>Every class probability, in label order.</summary>
+    public float[] Scores(string text)
+    {
+        var predictor = _pool.Get();
+        try
+        {
+            predictor.Predict(text);
+            return [.. predictor.Output.Score];
         }
         finally
         {

@@ -44,8 +44,12 @@ public sealed class TriageModels(IOptions<TriageOptions> options, ILogger<Triage
             {
                 var loaded = TriageModelSet.Load(Folder);
                 Swap(loaded);
-                logger.LogInformation("Triage models {Version} loaded from {Folder} in {Milliseconds:F0} ms",
-                    loaded.Version, Folder, loaded.LoadTime.TotalMilliseconds);
+                logger.LogInformation("Triage models {Version} loaded from {Folder} in {Milliseconds:F0} ms; fast path {FastPath}",
+                    loaded.Version, Folder, loaded.LoadTime.TotalMilliseconds, loaded.FastPath);
+                if (loaded.Fast is null)
+                {
+                    logger.LogWarning("Triage scores through ML.NET's PredictionEngines, the fast path is {FastPath}", loaded.FastPath);
+                }
                 return true;
             }
             catch (TriageModelException ex)
