@@ -22,7 +22,7 @@ public static class SignatureKeys
     [
         ("checkout", ["checkout", "check out", "kassen", "kasse", "bestille", "place order", "order button"]),
         ("cart", ["cart", "basket", "handlekurv", "handlevogn"]),
-        ("login", ["login", "log in", "logg inn", "innlogging", "sign in", "password", "passord", "logget ut", "logged out"]),
+        ("login", ["login", "log in", "logg inn", "logget inn", "logge inn", "innlogging", "sign in", "password", "passord", "logget ut", "logged out"]),
         ("search", ["search", "søk", "filter", "finner ikke produkt"]),
         ("payment", ["payment", "pay ", "card", "kort", "vipps", "klarna", "betaling", "betale", "paypal"]),
         ("app", [" app", "appen", "ios", "android", "iphone"]),

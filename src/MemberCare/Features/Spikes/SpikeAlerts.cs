@@ -1,6 +1,7 @@
 using MemberCare.Domain.Spikes;
 using MemberCare.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace MemberCare.Features.Spikes;
 
@@ -35,7 +36,7 @@ public enum DecisionOutcome
 }
 
 /// <summary>The leads' side of spike detection: the alerts, and accepting or dismissing one.</summary>
-public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time)
+public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, IOptions<SpikeOptions> options, TimeProvider time)
 {
     public const int MaxList = 200;
 
@@ -95,7 +96,11 @@ public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, TimeP
         return (DecisionOutcome.Done, new AcceptedSpike(alert.Id, alert.Concern, alert.Signature, alert.Label, messageIds, conversationIds));
     }
 
-    /// <summary>Dismisses a proposed alert; its signature then alerts only above the dismissed count.</summary>
+    /// <summary>
+    /// Dismisses a proposed alert; its signature then alerts only above the dismissed count. The same messages also
+    /// lifted other signatures (their text bands, their supplier); each that most of them share is raised to the number
+    /// of them it holds, so the pattern does not come back under another name at the same level.
+    /// </summary>
     public async Task<(DecisionOutcome Outcome, SpikeAlertSummary? Alert)> DismissAsync(long id, string by, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -110,6 +115,15 @@ public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, TimeP
         }
         var baseline = await db.SpikeBaselines.SingleAsync(b => b.Signature == alert.Signature, ct);
         alert.Dismiss(baseline, by, time.GetUtcNow());
+        var linked = db.Messages.Where(m => db.SpikeAlertMessages.Any(l => l.AlertId == id && l.MessageId == m.Id));
+        var keys = await MessageSignatures.KeysAsync(db, await MessageSignatures.Read(db, linked).ToListAsync(ct), options.Value, ct);
+        var shared = keys.SelectMany(k => k.Keys.Select(s => s.Signature)).CountBy(s => s)
+            .Where(s => s.Key != alert.Signature && s.Value * 2 > keys.Count).ToDictionary();
+        var twins = await db.SpikeBaselines.Where(b => shared.Keys.Contains(b.Signature)).ToListAsync(ct);
+        foreach (var twin in twins)
+        {
+            twin.RaiseThreshold(shared[twin.Signature]);
+        }
         return await TrySaveAsync(db, ct) ? (DecisionOutcome.Done, Summary(alert)) : (DecisionOutcome.AlreadyDecided, null);
     }
 

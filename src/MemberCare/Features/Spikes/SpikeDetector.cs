@@ -1,5 +1,4 @@
 using MemberCare.Domain.Conversations;
-using MemberCare.Domain.Orders;
 using MemberCare.Domain.Spikes;
 using MemberCare.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -95,12 +94,10 @@ public sealed class SpikeDetector(
             .Where(m => m.TriagedAt == null && m.Direction == MessageDirection.Inbound && m.Id > cursor.LastMessageId && m.CreatedAt > graceSince)
             .Select(m => (long?)m.Id).MinAsync(ct);
         var after = cursor.LastMessageId;
-        var batch = await db.Messages
-            .Where(m => m.Id > after && m.Direction == MessageDirection.Inbound && (waiting == null || m.Id < waiting))
-            .OrderBy(m => m.Id)
-            .Take(o.BatchSize)
-            .Join(db.Conversations, m => m.ConversationId, c => c.Id, (m, c) => new CountedMessage(
-                m.Id, m.CreatedAt, m.TriagedAt != null, m.Concern, m.Text, m.Entities, c.OrderNumber))
+        var batch = await MessageSignatures.Read(db, db.Messages
+                .Where(m => m.Id > after && m.Direction == MessageDirection.Inbound && (waiting == null || m.Id < waiting))
+                .OrderBy(m => m.Id)
+                .Take(o.BatchSize))
             .ToListAsync(ct);
         if (batch.Count == 0)
         {
@@ -109,20 +106,7 @@ public sealed class SpikeDetector(
         batch.Sort((a, b) => a.Id.CompareTo(b.Id));
         cursor.Advance(batch[^1].Id, batch[0].At);
         var observedSince = cursor.ObservedSince!.Value;
-
-        var orders = await OrdersAsync(db, batch, ct);
-        var keysByMessage = new List<(CountedMessage Message, List<SignatureKey> Keys)>(batch.Count);
-        foreach (var m in batch)
-        {
-            if (!m.Triaged || m.Concern is null || o.Ignores(m.Concern))
-            {
-                continue;
-            }
-            var refs = SignatureKeys.OrderNumbers(m.Entities).Append(m.OrderNumber)
-                .Where(n => n is not null).Select(n => Order.NormalizeNumber(n!)).Distinct()
-                .Select(n => orders.GetValueOrDefault(n)).OfType<OrderFacts>().ToList();
-            keysByMessage.Add((m, SignatureKeys.For(m.Concern, m.Text, m.Entities, refs, o.TextClusters)));
-        }
+        var keysByMessage = await MessageSignatures.KeysAsync(db, batch, o, ct);
 
         var baselines = await BaselinesAsync(db, keysByMessage.SelectMany(k => k.Keys.Select(s => s.Signature)).Distinct().ToList(), ct);
         var candidates = new Dictionary<string, CountedMessage>(StringComparer.Ordinal);
@@ -202,14 +186,15 @@ public sealed class SpikeDetector(
                 continue;
             }
             // One incident lifts its SKU, supplier, carrier and concern at once; the most specific signature speaks
-            // for it, and a broader one alerts only when most of its window is something else.
+            // for it, and a broader one alerts only when most of its window is something else. Messages a lead has
+            // judged already (accepted or dismissed) count as covered too.
             if (ids.Count(linkedNow.Contains) * 2 > ids.Count)
             {
                 continue;
             }
             var covered = await db.SpikeAlertMessages
                 .Where(l => ids.Contains(l.MessageId))
-                .Join(db.SpikeAlerts.Where(a => a.WindowStart >= cooldownSince && a.Status != SpikeAlertStatus.Dismissed), l => l.AlertId, a => a.Id, (l, a) => l.MessageId)
+                .Join(db.SpikeAlerts.Where(a => a.WindowStart >= cooldownSince), l => l.AlertId, a => a.Id, (l, a) => l.MessageId)
                 .Distinct().CountAsync(ct);
             if (covered * 2 > ids.Count)
             {
@@ -225,25 +210,6 @@ public sealed class SpikeDetector(
             raised++;
         }
         return (raised, extended);
-    }
-
-    private static async Task<Dictionary<string, OrderFacts>> OrdersAsync(MemberCareDb db, List<CountedMessage> batch, CancellationToken ct)
-    {
-        var numbers = batch.Where(m => m.Triaged)
-            .SelectMany(m => SignatureKeys.OrderNumbers(m.Entities).Append(m.OrderNumber))
-            .Where(n => n is not null).Select(n => Order.NormalizeNumber(n!)).Distinct().ToList();
-        var facts = new Dictionary<string, OrderFacts>(StringComparer.Ordinal);
-        foreach (var chunk in numbers.Chunk(500))
-        {
-            var found = await db.Orders.AsNoTracking().Where(o => chunk.Contains(o.Number))
-                .Select(o => new { o.Number, o.Carrier, o.Warehouse, Lines = o.Lines.Select(l => new OrderLineFacts(l.Sku, l.Supplier)).ToList() })
-                .ToListAsync(ct);
-            foreach (var o in found)
-            {
-                facts[o.Number] = new OrderFacts(o.Number, o.Carrier, o.Warehouse, o.Lines);
-            }
-        }
-        return facts;
     }
 
     private static async Task<Dictionary<string, SignatureBaseline>> BaselinesAsync(MemberCareDb db, List<string> signatures, CancellationToken ct)
@@ -276,8 +242,6 @@ public sealed class SpikeDetector(
         await db.SpikeBaselines.Where(b => b.Kind == SignatureKind.Text && b.LastSeenAt < fadedBefore && b.DismissedLevel == 0).ExecuteDeleteAsync(ct);
         await db.SpikeCursors.Where(c => c.Id == SpikeCursor.SingletonId).ExecuteUpdateAsync(s => s.SetProperty(c => c.LastPrunedAt, now), ct);
     }
-
-    private sealed record CountedMessage(long Id, DateTimeOffset At, bool Triaged, string? Concern, string Text, string? Entities, string? OrderNumber);
 }
 
 public sealed record DetectionPass(int Messages, int Raised, int Extended);
