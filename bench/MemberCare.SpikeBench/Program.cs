@@ -6,13 +6,14 @@ using MemberCare.Domain.Customers;
 using MemberCare.Domain.Storage;
 using MemberCare.Features.Spikes;
 using MemberCare.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 // Spike detection: latency (message stored to alert visible) and CPU at a steady message rate, then the false-alarm
 // rate over a simulated month of steady Poisson traffic.
 // dotnet run -c Release --project bench/MemberCare.SpikeBench -- [--rate 1000] [--seconds 60] [--month-rate 60] [--days 30]
-//   [--provider sqlite|postgres --connection <cs>]
+//   [--batch 1000] [--text true|false] [--skip-live] [--skip-month] [--provider sqlite|postgres --connection <cs>]
 var rate = int.Parse(Option("--rate") ?? "1000", CultureInfo.InvariantCulture);
 var seconds = int.Parse(Option("--seconds") ?? "60", CultureInfo.InvariantCulture);
 var monthRate = double.Parse(Option("--month-rate") ?? "60", CultureInfo.InvariantCulture);
@@ -21,8 +22,16 @@ var provider = Option("--provider") ?? "sqlite";
 var connection = Option("--connection") ?? "";
 Console.WriteLine($"MemberCare spike bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {provider}");
 
-await LiveAsync();
-await MonthAsync();
+var batch = Option("--batch") ?? "1000";
+var text = Option("--text") ?? "true";
+if (!args.Contains("--skip-live"))
+{
+    await LiveAsync();
+}
+if (!args.Contains("--skip-month"))
+{
+    await MonthAsync();
+}
 return;
 
 async Task LiveAsync()
@@ -42,17 +51,23 @@ async Task LiveAsync()
     var detections = Task.Run(async () =>
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-        while (await timer.WaitForNextTickAsync(stop.Token).AsTask().ContinueWith(t => !t.IsCanceled && t.Result, TaskScheduler.Default))
+        try
         {
-            if (Volatile.Read(ref detecting))
+            while (await timer.WaitForNextTickAsync(stop.Token))
             {
-                await detector.RunOnceAsync(stop.Token);
+                if (Volatile.Read(ref detecting))
+                {
+                    await detector.RunOnceAsync(stop.Token);
+                }
             }
+        }
+        catch (OperationCanceledException)
+        {
         }
     });
 
     var process = Process.GetCurrentProcess();
-    async Task<(double Cpu, int Written, double Elapsed)> RunPhaseAsync(double phaseSeconds, List<double>? latencies)
+    async Task<(double Cpu, long Written, double Elapsed)> RunPhaseAsync(double phaseSeconds, List<double>? latencies)
     {
         process.Refresh();
         var cpu0 = process.TotalProcessorTime;
@@ -97,6 +112,7 @@ async Task LiveAsync()
     var rateOn = writtenOn / elapsedOn;
     var cores = (cpuOn / elapsedOn) - (cpuOff / elapsedOff);
     latencies.Sort();
+    Console.WriteLine($"batch {batch}, text clusters {text}");
     Console.WriteLine($"live: writing {rateOff:F0} messages/s without detection, {rateOn:F0} with (target {rate}); windows 10 s, detector tick 1 s");
     Console.WriteLine($"process CPU: {cpuOff / elapsedOff:F2} cores writing only, {cpuOn / elapsedOn:F2} cores writing and detecting; detection costs {cores:F2} cores, {cores * 1000 / rateOn * 1000:F1} ms CPU per 1,000 messages");
     Console.WriteLine($"latency, tipping message stored to alert visible ({latencies.Count} spikes): median {Percentile(latencies, 0.5):F0} ms, p90 {Percentile(latencies, 0.9):F0} ms, max {latencies.LastOrDefault():F0} ms");
@@ -147,6 +163,8 @@ WebApplication Host(TimeProvider clock, string window, string halfLife, string w
         "--Spikes:HalfLife", halfLife,
         "--Spikes:WarmUp", warmUp,
         "--Spikes:PruneEvery", "00:00:05",
+        "--Spikes:BatchSize", batch,
+        "--Spikes:TextClusters", text,
         "--Logging:LogLevel:Default", "Warning",
     ]);
     builder.Services.AddSingleton(clock);

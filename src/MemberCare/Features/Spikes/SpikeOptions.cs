@@ -11,10 +11,10 @@ public sealed class SpikeOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(1);
 
-    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(1);
 
-    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    [Range(typeof(TimeSpan), "00:00:10", "365.00:00:00")]
     public TimeSpan HalfLife { get; set; } = TimeSpan.FromDays(7);
 
     [Range(0.001, 1000)]
