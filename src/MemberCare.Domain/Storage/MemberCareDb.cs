@@ -4,6 +4,7 @@ using MemberCare.Domain.Customers;
 using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Departments;
 using MemberCare.Domain.Orders;
+using MemberCare.Domain.Spikes;
 using MemberCare.Domain.Staff;
 using MemberCare.Domain.Triage;
 using MemberCare.Domain.Workspace;
@@ -35,6 +36,11 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<DeliveryTarget> DeliveryTargets => Set<DeliveryTarget>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<SignatureBaseline> SpikeBaselines => Set<SignatureBaseline>();
+    public DbSet<SpikeHit> SpikeHits => Set<SpikeHit>();
+    public DbSet<SpikeAlert> SpikeAlerts => Set<SpikeAlert>();
+    public DbSet<SpikeAlertMessage> SpikeAlertMessages => Set<SpikeAlertMessage>();
+    public DbSet<SpikeCursor> SpikeCursors => Set<SpikeCursor>();
 
     /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version2;

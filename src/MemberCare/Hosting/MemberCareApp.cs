@@ -6,6 +6,7 @@ using MemberCare.Features.Health;
 using MemberCare.Features.Inbox;
 using MemberCare.Features.Intake;
 using MemberCare.Features.Search;
+using MemberCare.Features.Spikes;
 using MemberCare.Features.Staff;
 using MemberCare.Features.Triage;
 using MemberCare.Features.Workspace;
@@ -49,6 +50,7 @@ public static class MemberCareApp
         builder.Services.AddSingleton<InboxQuery>();
         builder.Services.AddSingleton<InboxViews>();
         builder.Services.AddSingleton<CaseFile>();
+        builder.Services.AddSpikeDetection();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
@@ -88,6 +90,7 @@ public static class MemberCareApp
         app.MapChannels();
         app.MapBenchApi(app.Configuration);
         app.MapAccountApi();
+        app.MapSpikesApi();
         // A host built from another entry assembly (a benchmark) has no static-asset manifest and serves no pages.
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{app.Environment.ApplicationName}.staticwebassets.endpoints.json")))
         {
