@@ -35,6 +35,10 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<DeliveryTarget> DeliveryTargets => Set<DeliveryTarget>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<Email.EmailHeader> EmailHeaders => Set<Email.EmailHeader>();
+    public DbSet<Email.EmailAttachment> EmailAttachments => Set<Email.EmailAttachment>();
+    public DbSet<Email.ImapImport> ImapImports => Set<Email.ImapImport>();
+    public DbSet<ChannelSecret> ChannelSecrets => Set<ChannelSecret>();
 
     /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version2;

@@ -1,3 +1,4 @@
+using MemberCare.Channels.Email;
 using MemberCare.Channels.Meta;
 using MemberCare.Channels.Shopify;
 using MemberCare.Channels.Webhooks;
@@ -13,6 +14,8 @@ public static class ChannelsSetup
         services.AddOptions<ChannelsOptions>().BindConfiguration("Channels");
         services.AddSingleton<ChannelHealthLog>();
         services.AddSingleton<WebhookInbox>();
+        services.AddSingleton<ChannelSecrets>();
+        services.AddEmailChannel();
         return services;
     }
 
@@ -22,6 +25,8 @@ public static class ChannelsSetup
         webhooks.MapMetaWebhooks();
         webhooks.MapXWebhooks();
         webhooks.MapShopifyWebhooks();
+        routes.MapEmailChannel();
+        routes.MapChannelSecrets();
         routes.MapGet("/api/v1/channels/health", (ChannelHealthLog health, CancellationToken ct) => health.ListAsync(ct))
             .WithTags("Channels")
             .RequireAuthorization(ApiKeys.Policy)
