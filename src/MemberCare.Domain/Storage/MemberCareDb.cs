@@ -39,6 +39,7 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<Email.EmailAttachment> EmailAttachments => Set<Email.EmailAttachment>();
     public DbSet<Email.ImapImport> ImapImports => Set<Email.ImapImport>();
     public DbSet<ChannelSecret> ChannelSecrets => Set<ChannelSecret>();
+    public DbSet<Reviews.Review> Reviews => Set<Reviews.Review>();
 
     /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version2;

@@ -777,6 +777,47 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.ToTable("OrderLines");
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Reviews.Review", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reviewer")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ReviewKey")
+                        .IsUnique();
+
+                    b.ToTable("Reviews");
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Staff.StaffUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1258,6 +1299,15 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.HasOne("MemberCare.Domain.Orders.Order", null)
                         .WithMany("Lines")
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MemberCare.Domain.Reviews.Review", b =>
+                {
+                    b.HasOne("MemberCare.Domain.Conversations.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

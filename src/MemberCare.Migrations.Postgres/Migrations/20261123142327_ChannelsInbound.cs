@@ -98,6 +98,31 @@ namespace MemberCare.Migrations.Postgres.Migrations
                     table.PrimaryKey("PK_ImapImports", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Reviews",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ReviewKey = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    MessageId = table.Column<long>(type: "bigint", nullable: false),
+                    Rating = table.Column<int>(type: "integer", nullable: false),
+                    Sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Reviewer = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Flagged = table.Column<bool>(type: "boolean", nullable: false),
+                    ImportedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reviews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Reviews_Messages_MessageId",
+                        column: x => x.MessageId,
+                        principalTable: "Messages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ChannelSecrets_Name",
                 table: "ChannelSecrets",
@@ -130,6 +155,17 @@ namespace MemberCare.Migrations.Postgres.Migrations
                 table: "ImapImports",
                 columns: new[] { "Mailbox", "UidValidity", "Uid" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reviews_MessageId",
+                table: "Reviews",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reviews_ReviewKey",
+                table: "Reviews",
+                column: "ReviewKey",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -146,6 +182,9 @@ namespace MemberCare.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "ImapImports");
+
+            migrationBuilder.DropTable(
+                name: "Reviews");
         }
     }
 }

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MemberCare.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(MemberCareDb))]
-    [Migration("20261123134909_ChannelsInbound")]
+    [Migration("20261123142159_ChannelsInbound")]
     partial class ChannelsInbound
     {
         /// <inheritdoc />
@@ -780,6 +780,47 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.ToTable("OrderLines");
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Reviews.Review", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Flagged")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ImportedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Rating")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReviewKey")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reviewer")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sku")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("ReviewKey")
+                        .IsUnique();
+
+                    b.ToTable("Reviews");
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Staff.StaffUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1261,6 +1302,15 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.HasOne("MemberCare.Domain.Orders.Order", null)
                         .WithMany("Lines")
                         .HasForeignKey("OrderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("MemberCare.Domain.Reviews.Review", b =>
+                {
+                    b.HasOne("MemberCare.Domain.Conversations.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -96,6 +96,31 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     table.PrimaryKey("PK_ImapImports", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Reviews",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ReviewKey = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    MessageId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Rating = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Reviewer = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Flagged = table.Column<bool>(type: "INTEGER", nullable: false),
+                    ImportedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Reviews", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Reviews_Messages_MessageId",
+                        column: x => x.MessageId,
+                        principalTable: "Messages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ChannelSecrets_Name",
                 table: "ChannelSecrets",
@@ -128,6 +153,17 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                 table: "ImapImports",
                 columns: new[] { "Mailbox", "UidValidity", "Uid" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reviews_MessageId",
+                table: "Reviews",
+                column: "MessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Reviews_ReviewKey",
+                table: "Reviews",
+                column: "ReviewKey",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -144,6 +180,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "ImapImports");
+
+            migrationBuilder.DropTable(
+                name: "Reviews");
         }
     }
 }
