@@ -1,11 +1,14 @@
 namespace MemberCare.Domain.Channels;
 
-/// <summary>A platform that calls us with signed webhooks.</summary>
+/// <summary>A source of inbound events: a platform that calls us with signed webhooks, or one of our own channels.</summary>
 public enum WebhookSource
 {
     Meta,
     X,
     Shopify,
+    Email,
+    Chat,
+    Reviews,
 }
 
 /// <summary>

@@ -41,6 +41,11 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<SpikeAlert> SpikeAlerts => Set<SpikeAlert>();
     public DbSet<SpikeAlertMessage> SpikeAlertMessages => Set<SpikeAlertMessage>();
     public DbSet<SpikeCursor> SpikeCursors => Set<SpikeCursor>();
+    public DbSet<Email.EmailHeader> EmailHeaders => Set<Email.EmailHeader>();
+    public DbSet<Email.EmailAttachment> EmailAttachments => Set<Email.EmailAttachment>();
+    public DbSet<Email.ImapImport> ImapImports => Set<Email.ImapImport>();
+    public DbSet<ChannelSecret> ChannelSecrets => Set<ChannelSecret>();
+    public DbSet<Reviews.Review> Reviews => Set<Reviews.Review>();
 
     /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version2;

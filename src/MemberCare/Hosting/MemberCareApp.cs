@@ -74,6 +74,7 @@ public static class MemberCareApp
         });
         app.UseStatusCodePages();
         app.UseRequestLocalization();
+        app.UseCors();
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();

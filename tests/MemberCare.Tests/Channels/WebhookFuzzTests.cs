@@ -55,7 +55,7 @@ public sealed class WebhookFuzzTests
         TestContext.Current.SendDiagnosticMessage($"{endpoint}: {count} mutants, " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}x{s.Value}")));
     }
 
-    private static byte[] Mutate(byte[] seed, Random random)
+    internal static byte[] Mutate(byte[] seed, Random random)
     {
         var bytes = (byte[])seed.Clone();
         var rounds = random.Next(1, 4);

@@ -36,9 +36,9 @@ public static class MetaWebhooks
             : TypedResults.Text(challenge, "text/plain");
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookInbox inbox, IOptions<ChannelsOptions> options, CancellationToken ct)
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookInbox inbox, ChannelSecrets secrets, CancellationToken ct)
     {
-        var secret = options.Value.Meta.AppSecret;
+        var secret = await secrets.GetAsync(ChannelSecrets.MetaAppSecret, ct);
         if (string.IsNullOrEmpty(secret))
         {
             return ChannelsSetup.NotConfigured("Meta", "Channels:Meta:AppSecret");

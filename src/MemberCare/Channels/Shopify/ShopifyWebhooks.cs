@@ -1,6 +1,5 @@
 using MemberCare.Channels.Webhooks;
 using MemberCare.Domain.Channels;
-using Microsoft.Extensions.Options;
 
 namespace MemberCare.Channels.Shopify;
 
@@ -15,9 +14,9 @@ public static class ShopifyWebhooks
         return webhooks;
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookInbox inbox, IOptions<ChannelsOptions> options, CancellationToken ct)
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookInbox inbox, ChannelSecrets secrets, CancellationToken ct)
     {
-        var secret = options.Value.Shopify.WebhookSecret;
+        var secret = await secrets.GetAsync(ChannelSecrets.ShopifyWebhookSecret, ct);
         if (string.IsNullOrEmpty(secret))
         {
             return ChannelsSetup.NotConfigured("Shopify", "Channels:Shopify:WebhookSecret");

@@ -1,6 +1,5 @@
 using MemberCare.Channels.Webhooks;
 using MemberCare.Domain.Channels;
-using Microsoft.Extensions.Options;
 
 namespace MemberCare.Channels.X;
 
@@ -19,9 +18,9 @@ public static class XWebhooks
         return webhooks;
     }
 
-    private static IResult Crc(HttpRequest request, IOptions<ChannelsOptions> options)
+    private static async Task<IResult> Crc(HttpRequest request, ChannelSecrets secrets, CancellationToken ct)
     {
-        var secret = options.Value.X.ConsumerSecret;
+        var secret = await secrets.GetAsync(ChannelSecrets.XConsumerSecret, ct);
         if (string.IsNullOrEmpty(secret))
         {
             return ChannelsSetup.NotConfigured("X", "Channels:X:ConsumerSecret");
@@ -34,9 +33,9 @@ public static class XWebhooks
         return TypedResults.Json(new CrcResponse("sha256=" + WebhookSignature.Base64Of(secret, System.Text.Encoding.UTF8.GetBytes(token))));
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookInbox inbox, IOptions<ChannelsOptions> options, CancellationToken ct)
+    private static async Task<IResult> ReceiveAsync(HttpRequest request, WebhookInbox inbox, ChannelSecrets secrets, CancellationToken ct)
     {
-        var secret = options.Value.X.ConsumerSecret;
+        var secret = await secrets.GetAsync(ChannelSecrets.XConsumerSecret, ct);
         if (string.IsNullOrEmpty(secret))
         {
             return ChannelsSetup.NotConfigured("X", "Channels:X:ConsumerSecret");

@@ -17,7 +17,7 @@ public enum DeskOutcome
 }
 
 /// <summary>What an agent does with conversations: list, read, reply, note, move along the statuses.</summary>
-public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time, IWorkspaceFeed feed)
+public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time, IWorkspaceFeed feed, Channels.Email.EmailReplies emailReplies)
 {
     public const int MaxLimit = 200;
 
@@ -171,7 +171,13 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
         {
             return (DeskOutcome.Closed, null);
         }
-        await db.SaveChangesAsync(ct);
+        // An e-mail reply and its outbound mail commit together: no reply shown as sent that never leaves.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await emailReplies.EnqueueAsync(db, conversation, message, time.GetUtcNow(), ct);
+            await transaction.CommitAsync(ct);
+        }
         await feed.PublishAsync([new WorkspaceEvent(WorkspaceEventKind.MessageAdded, id)], ct);
         return (DeskOutcome.Done, new MessageView(message.Id, message.Direction.ToString().ToLowerInvariant(), message.Channel.ToKey(), message.ExternalId, message.AuthorName, message.Text, message.SentAt, message.CreatedAt));
     }

@@ -7,6 +7,7 @@ public enum ImportKind
 {
     Customers,
     Orders,
+    Reviews,
 }
 
 public sealed record RejectedRow(int Row, string Reason);
@@ -32,13 +33,16 @@ public sealed record ImportReport(int Accepted, IReadOnlyList<RejectedRow> Rejec
 /// Customers and orders from CSV files exported by a shop platform (columns in docs/import.md). Every row is
 /// checked; good rows are stored in one transaction and bad rows are reported with their row number.
 /// </summary>
-public sealed class ShopImport(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time)
+public sealed class ShopImport(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time, Microsoft.Extensions.Options.IOptions<ReviewOptions> reviews)
 {
     public async Task<ImportReport> ImportAsync(ImportKind kind, Stream csv, CancellationToken ct)
     {
-        var (columns, required) = kind == ImportKind.Customers
-            ? (CustomerFile.Columns, CustomerFile.RequiredColumns)
-            : (OrderFile.Columns, OrderFile.RequiredColumns);
+        var (columns, required) = kind switch
+        {
+            ImportKind.Customers => (CustomerFile.Columns, CustomerFile.RequiredColumns),
+            ImportKind.Reviews => (ReviewFile.Columns, ReviewFile.RequiredColumns),
+            _ => (OrderFile.Columns, OrderFile.RequiredColumns),
+        };
         var sheet = await CsvSheet.ReadAsync(csv, columns, required, ct);
         if (sheet.FileProblem is { } problem)
         {
@@ -46,6 +50,11 @@ public sealed class ShopImport(IDbContextFactory<MemberCareDb> dbFactory, TimePr
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (kind == ImportKind.Reviews)
+        {
+            var reviewed = await ReviewFile.ImportAsync(db, sheet, reviews.Value, time.GetUtcNow(), ct);
+            return new ImportReport(reviewed.Accepted, [.. reviewed.Rejected.OrderBy(r => r.Row)], reviewed.Stored);
+        }
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var outcome = kind == ImportKind.Customers
             ? await CustomerFile.ImportAsync(db, sheet, time.GetUtcNow(), ct)

@@ -202,7 +202,7 @@ public sealed class IntakeWriter(
     {
         try
         {
-            return triager.ReadText(message.Text);
+            return triager.ReadText(message.TriageText ?? message.Text);
         }
         catch (Exception ex)
         {

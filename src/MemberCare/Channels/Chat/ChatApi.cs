@@ -1,0 +1,242 @@
+using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
+using System.Threading.RateLimiting;
+using MemberCare.Domain;
+using MemberCare.Domain.Conversations;
+using MemberCare.Domain.Storage;
+using MemberCare.Features.Intake;
+using MemberCare.Hosting;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MemberCare.Channels.Chat;
+
+/// <summary>The chat widget and contact form; off until a site key is configured.</summary>
+public sealed class ChatOptions
+{
+    /// <summary>The public key a site's script tag carries (data-key); it names the site, it is not a secret.</summary>
+    public string? SiteKey { get; set; }
+
+    /// <summary>The sites allowed to call the chat API from a browser, such as "https://shop.example".</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    [Range(1, 1_000_000)]
+    public int PermitsPerMinute { get; set; } = 30;
+}
+
+public sealed record ChatStartRequest(string? Key, string? Website);
+
+public sealed record ChatStartResponse(string Token);
+
+public sealed record ChatPostRequest(string? Key, string? ClientId, string? Text, string? Name, string? Email, string? Website);
+
+public sealed record ContactRequest(string? Key, string? Name, string? Email, string? Subject, string? Text, string? Website);
+
+public sealed record ChatPostResponse(long MessageId, bool Duplicate);
+
+public sealed record ChatLine(long Id, string From, string? Author, string Text, DateTimeOffset At);
+
+public static class ChatApi
+{
+    public const string CorsPolicy = "chat-widget";
+    public const string RateLimitPolicy = "chat";
+    private const int MaxTextLength = 4000;
+
+    public static IServiceCollection AddChatChannel(this IServiceCollection services)
+    {
+        services.AddOptions<ChatOptions>().BindConfiguration("Chat").ValidateDataAnnotations();
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<ChatOptions>>((cors, chat) => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins([.. chat.Value.AllowedOrigins.Select(o => o.TrimEnd('/'))])
+            .WithMethods("GET", "POST")
+            .WithHeaders("Content-Type")));
+        services.AddRateLimiter(o => o.AddPolicy(RateLimitPolicy, context =>
+        {
+            var permits = context.RequestServices.GetRequiredService<IOptions<ChatOptions>>().Value.PermitsPerMinute;
+            return RateLimitPartition.GetFixedWindowLimiter(
+                "chat:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+        }));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapChatChannel(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/widget.js", () => TypedResults.Text(ChatWidget.Script, "text/javascript; charset=utf-8"))
+            .WithTags("Chat").WithSummary("The embeddable chat and contact widget: <script src=\".../widget.js\" data-key=\"...\" defer></script>");
+        var chat = routes.MapGroup("/api/v1/chat").WithTags("Chat").RequireCors(CorsPolicy).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
+        chat.MapPost("/sessions", Start).WithSummary("Starts a chat: a token only this visitor holds");
+        chat.MapPost("/{token}/messages", PostAsync).WithSummary("A visitor's chat message; idempotent on clientId");
+        chat.MapGet("/{token}/messages", PollAsync).WithSummary("The chat's messages after a given id: poll for agents' replies");
+        chat.MapPost("/contact", ContactAsync).WithSummary("The contact form: one message with a subject and a reply address");
+        return routes;
+    }
+
+    private static IResult Start(ChatStartRequest? request, IOptions<ChatOptions> options)
+    {
+        if (CheckKey(request?.Key, options.Value) is { } refused)
+        {
+            return refused;
+        }
+        // A filled honeypot gets a token like anyone's; nothing it posts is ever stored.
+        return TypedResults.Created((string?)null, new ChatStartResponse(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
+    }
+
+    private static async Task<IResult> PostAsync(string token, ChatPostRequest? request, IntakeWriter intake, IOptions<ChatOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (CheckKey(request?.Key, options.Value) is { } refused)
+        {
+            return refused;
+        }
+        var errors = new FieldErrors();
+        if (!IsToken(token))
+        {
+            errors.Add("token", "is not a chat token; start a chat first.");
+        }
+        var text = request!.Text?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            errors.Add("text", "is required.");
+        }
+        else if (text.Length > MaxTextLength)
+        {
+            errors.Add("text", $"is longer than {MaxTextLength} characters.");
+        }
+        if (string.IsNullOrWhiteSpace(request.ClientId) || request.ClientId.Length > 64)
+        {
+            errors.Add("clientId", "is required: 1 to 64 characters the widget chooses per message.");
+        }
+        var email = CheckEmail(request.Email, errors);
+        var name = CheckName(request.Name, errors);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!string.IsNullOrEmpty(request.Website))
+        {
+            return TypedResults.Accepted((string?)null, new ChatPostResponse(0, false));
+        }
+        var message = new InboundMessage(Channel.Chat, $"chat:{token}:{request.ClientId!.Trim()}", new CustomerReference(name, email, "chat:" + token),
+            text!, time.GetUtcNow(), ThreadKey: "chat:" + token, Subject: "Chat");
+        return await SubmitAsync(intake, message, ct);
+    }
+
+    private static async Task<IResult> ContactAsync(ContactRequest? request, IntakeWriter intake, IOptions<ChatOptions> options, TimeProvider time, CancellationToken ct)
+    {
+        if (CheckKey(request?.Key, options.Value) is { } refused)
+        {
+            return refused;
+        }
+        var errors = new FieldErrors();
+        var email = CheckEmail(request!.Email, errors);
+        if (email is null && !errors.Any)
+        {
+            errors.Add("email", "is required, so that care can answer.");
+        }
+        var name = CheckName(request.Name, errors);
+        var text = request.Text?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            errors.Add("text", "is required.");
+        }
+        else if (text.Length > MaxTextLength)
+        {
+            errors.Add("text", $"is longer than {MaxTextLength} characters.");
+        }
+        var subject = request.Subject?.Trim();
+        if (subject is { Length: > 200 })
+        {
+            errors.Add("subject", "is longer than 200 characters.");
+        }
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        if (!string.IsNullOrEmpty(request.Website))
+        {
+            return TypedResults.Accepted((string?)null, new ChatPostResponse(0, false));
+        }
+        var id = "form:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var message = new InboundMessage(Channel.WebForm, id, new CustomerReference(name, email, null), text!, time.GetUtcNow(),
+            ThreadKey: id, Subject: string.IsNullOrEmpty(subject) ? "Contact form" : subject);
+        return await SubmitAsync(intake, message, ct);
+    }
+
+    private static async Task<IResult> PollAsync(string token, long? after, string? key, IDbContextFactory<MemberCareDb> dbFactory, IOptions<ChatOptions> options, CancellationToken ct)
+    {
+        if (CheckKey(key, options.Value) is { } refused)
+        {
+            return refused;
+        }
+        if (!IsToken(token))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a chat token", detail: "Start a chat first.");
+        }
+        var threadKey = "chat:" + token;
+        var since = after ?? 0;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var lines = await db.Messages.AsNoTracking()
+            .Where(m => m.Id > since && m.Direction != MessageDirection.Note
+                && db.Conversations.Any(c => c.Id == m.ConversationId && c.Channel == Channel.Chat && c.ThreadKey == threadKey))
+            .OrderBy(m => m.Id)
+            .Take(100)
+            .Select(m => new { m.Id, m.Direction, m.AuthorName, m.Text, m.CreatedAt })
+            .ToListAsync(ct);
+        return TypedResults.Ok(lines.Select(m => new ChatLine(m.Id, m.Direction == MessageDirection.Outbound ? "agent" : "you",
+            m.Direction == MessageDirection.Outbound ? m.AuthorName : null, m.Text, m.CreatedAt)).ToList());
+    }
+
+    private static async Task<IResult> SubmitAsync(IntakeWriter intake, InboundMessage message, CancellationToken ct)
+    {
+        try
+        {
+            var outcome = await intake.SubmitAsync(message, ct);
+            var response = new ChatPostResponse(outcome.MessageId, !outcome.Created);
+            return outcome.Created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
+        }
+        catch (IntakeUnavailableException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not stored", detail: ex.Message + " Retry later.");
+        }
+    }
+
+    private static IResult? CheckKey(string? key, ChatOptions options)
+    {
+        if (string.IsNullOrEmpty(options.SiteKey))
+        {
+            return ChannelsSetup.NotConfigured("chat", "Chat:SiteKey");
+        }
+        return string.Equals(key, options.SiteKey, StringComparison.Ordinal)
+            ? null
+            : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Unknown site key", detail: "The widget's data-key is not this shop's site key.");
+    }
+
+    private static bool IsToken(string token) => token.Length == 32 && token.All(char.IsAsciiHexDigitLower);
+
+    private static string? CheckEmail(string? email, FieldErrors errors)
+    {
+        var value = email?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+        if (value.Length > 320 || !System.Net.Mail.MailAddress.TryCreate(value, out _))
+        {
+            errors.Add("email", "is not an e-mail address.");
+            return null;
+        }
+        return value;
+    }
+
+    private static string? CheckName(string? name, FieldErrors errors)
+    {
+        var value = name?.Trim();
+        if (value is { Length: > 200 })
+        {
+            errors.Add("name", "is longer than 200 characters.");
+            return null;
+        }
+        return string.IsNullOrEmpty(value) ? null : value;
+    }
+}
