@@ -3,6 +3,7 @@ using System.Text;
 using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Storage;
+using MemberCare.Features.Delivery;
 using MemberCare.Features.Workspace;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +18,7 @@ public enum DeskOutcome
 }
 
 /// <summary>What an agent does with conversations: list, read, reply, note, move along the statuses.</summary>
-public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time, IWorkspaceFeed feed)
+public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time, IWorkspaceFeed feed, PlatformReplies platformReplies)
 {
     public const int MaxLimit = 200;
 
@@ -99,7 +100,8 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
             m.Direction == MessageDirection.Inbound
                 ? new MessageTriageView(m.Concern, m.ConcernConfidence, m.Sentiment, m.Language, m.Urgency,
                     m.Entities is null ? null : System.Text.Json.Nodes.JsonNode.Parse(m.Entities), m.Department, m.TriagedAt, m.TriageModelVersion)
-                : null)).ToList();
+                : null,
+            m.Delivery?.ToString().ToLowerInvariant(), m.DeliveryError)).ToList();
         var orders = await db.Orders.AsNoTracking()
             .Where(o => o.CustomerId == conversation.CustomerId)
             .OrderByDescending(o => o.PlacedAt)
@@ -121,7 +123,7 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
     }
 
     public Task<(DeskOutcome Outcome, MessageView? Message)> ReplyAsync(long id, string author, string text, CancellationToken ct) =>
-        WriteAsync(id, c => c.Status == ConversationStatus.Closed ? null : c.Reply(author, text, time.GetUtcNow()), ct);
+        WriteAsync(id, c => c.Status == ConversationStatus.Closed ? null : c.Reply(author, text, time.GetUtcNow()), ct, platformReplies.EnqueueAsync);
 
     public Task<(DeskOutcome Outcome, MessageView? Message)> AddNoteAsync(long id, string author, string text, CancellationToken ct) =>
         WriteAsync(id, c => c.AddNote(author, text, time.GetUtcNow()), ct);
@@ -158,7 +160,8 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
         return DeskOutcome.Done;
     }
 
-    private async Task<(DeskOutcome, MessageView?)> WriteAsync(long id, Func<Conversation, Message?> write, CancellationToken ct)
+    private async Task<(DeskOutcome, MessageView?)> WriteAsync(long id, Func<Conversation, Message?> write, CancellationToken ct,
+        Func<MemberCareDb, Conversation, Message, CancellationToken, Task>? andThen = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -171,9 +174,21 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
         {
             return (DeskOutcome.Closed, null);
         }
-        await db.SaveChangesAsync(ct);
+        if (andThen is null)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            // The reply and what announces it (an outbox row) commit together or not at all.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await andThen(db, conversation, message, ct);
+            await transaction.CommitAsync(ct);
+        }
         await feed.PublishAsync([new WorkspaceEvent(WorkspaceEventKind.MessageAdded, id)], ct);
-        return (DeskOutcome.Done, new MessageView(message.Id, message.Direction.ToString().ToLowerInvariant(), message.Channel.ToKey(), message.ExternalId, message.AuthorName, message.Text, message.SentAt, message.CreatedAt));
+        return (DeskOutcome.Done, new MessageView(message.Id, message.Direction.ToString().ToLowerInvariant(), message.Channel.ToKey(), message.ExternalId, message.AuthorName, message.Text, message.SentAt, message.CreatedAt,
+            Delivery: message.Delivery?.ToString().ToLowerInvariant(), DeliveryError: message.DeliveryError));
     }
 
     private static ConversationSummary Summarize(Conversation c, string customerName) => new(
