@@ -24,8 +24,10 @@ public static class DeliveryApi
                 _ => Results.Problem(statusCode: 400, title: "Platform targets take no test messages"),
             })
             .WithSummary("Queue a test message to the target; it goes out through the outbox like any other");
-        group.MapGet("/outbox", (DeliveryDesk desk, CancellationToken ct, OutboxStatus? status, long? targetId, int? limit) =>
-                desk.OutboxAsync(status, targetId, limit ?? 100, ct))
+        group.MapGet("/outbox", async (DeliveryDesk desk, CancellationToken ct, string? status, long? targetId, int? limit) =>
+                status is null || Enum.TryParse<OutboxStatus>(status, ignoreCase: true, out _)
+                    ? Results.Ok(await desk.OutboxAsync(status is null ? null : Enum.Parse<OutboxStatus>(status, ignoreCase: true), targetId, limit ?? 100, ct))
+                    : Results.ValidationProblem(new Dictionary<string, string[]> { ["status"] = ["must be pending, delivered or dead."] }))
             .WithSummary("Outbox messages, newest first: status pending, delivered or dead (the dead-letter view)");
         group.MapPost("/outbox/{id:long}/retry", async (long id, DeliveryDesk desk, CancellationToken ct) =>
             await desk.RetryAsync(id, ct) switch

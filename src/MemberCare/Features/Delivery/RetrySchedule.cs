@@ -24,8 +24,8 @@ public sealed class RetrySchedule(RetryScheduleOptions options)
         var jittered = delay * (1 + options.Jitter * (random.NextDouble() * 2 - 1));
         if (retryAfter is { } asked && asked > jittered)
         {
-            // The receiver said when; waiting longer than our own plan is fine, shorter would be rude.
-            jittered = asked < options.MaxDelay ? asked : options.MaxDelay;
+            // The receiver said when (a rate limit): sooner would be refused again, so its word wins, up to the whole window.
+            jittered = asked < options.GiveUpAfter ? asked : options.GiveUpAfter;
         }
         return now + jittered;
     }
