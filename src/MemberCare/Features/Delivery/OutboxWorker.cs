@@ -77,9 +77,20 @@ public sealed class OutboxWorker(
         {
             await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = ct }, async (message, token) =>
             {
-                var attempt = targets.TryGetValue(message.TargetId, out var target)
-                    ? await sender.SendAsync(target, message, token)
-                    : new DeliveryAttempt(false, "The target is gone.", Permanent: true);
+                DeliveryAttempt attempt;
+                try
+                {
+                    attempt = targets.TryGetValue(message.TargetId, out var found)
+                        ? await sender.SendAsync(found, message, token)
+                        : new DeliveryAttempt(false, "The target is gone.", Permanent: true);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // A malformed row (a body a platform call cannot be read from, a bad address) must fail and back
+                    // off like any other failure, not come back at every lease.
+                    attempt = new DeliveryAttempt(false, $"{ex.GetType().Name}: {ex.Message}");
+                }
+                targets.TryGetValue(message.TargetId, out var target);
                 await RecordAsync(message.Id, message.ClaimToken!, attempt, schedule, target, token);
                 lock (unfinished)
                 {
