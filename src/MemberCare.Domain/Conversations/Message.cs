@@ -73,6 +73,33 @@ public sealed class Message
         Language = language ?? Language;
     }
 
+    /// <summary>For an agent's reply that leaves through a platform's API: sending, sent or failed; null otherwise.</summary>
+    public MessageDelivery? Delivery { get; private set; }
+
+    public const int MaxDeliveryErrorLength = 300;
+
+    [System.ComponentModel.DataAnnotations.MaxLength(MaxDeliveryErrorLength)]
+    public string? DeliveryError { get; private set; }
+
+    public void DeliverySending()
+    {
+        Delivery = MessageDelivery.Sending;
+        DeliveryError = null;
+    }
+
+    public void DeliverySent()
+    {
+        Delivery = MessageDelivery.Sent;
+        DeliveryError = null;
+    }
+
+    /// <summary>Visible on the message: the platform refused it or retries ran out.</summary>
+    public void DeliveryFailed(string error)
+    {
+        Delivery = MessageDelivery.Failed;
+        DeliveryError = error.Length > MaxDeliveryErrorLength ? error[..MaxDeliveryErrorLength] : error;
+    }
+
     /// <summary>When the author deleted the message on the platform; its text and raw payload are gone since.</summary>
     public DateTimeOffset? WithdrawnAt { get; private set; }
 
@@ -136,4 +163,11 @@ public sealed class Message
         }
         return text;
     }
+}
+
+public enum MessageDelivery
+{
+    Sending,
+    Sent,
+    Failed,
 }

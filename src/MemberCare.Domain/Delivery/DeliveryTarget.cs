@@ -14,6 +14,12 @@ public enum DeliveryKind
 
     /// <summary>A Slack-compatible incoming-webhook message.</summary>
     Slack,
+
+    /// <summary>A reply through Meta's Graph API (Facebook, Instagram, Messenger); the base URL is configured.</summary>
+    MetaGraph,
+
+    /// <summary>A reply through X's API; the base URL is configured.</summary>
+    XApi,
 }
 
 /// <summary>
@@ -43,6 +49,15 @@ public sealed class DeliveryTarget
 
     /// <summary>The signing secret, protected with ASP.NET Core Data Protection; never shown back in full.</summary>
     public string? ProtectedSecret { get; private set; }
+
+    public void Rename(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            throw new ArgumentException("A name is 1 to 100 characters.", nameof(name));
+        }
+        Name = name;
+    }
 
     public void Change(DeliveryKind kind, string address, string? protectedSecret)
     {

@@ -26,7 +26,7 @@ public sealed class OutboxMessage
     {
     }
 
-    public OutboxMessage(long targetId, string eventType, string? subject, string body, DateTimeOffset now)
+    public OutboxMessage(long targetId, string eventType, string? subject, string body, DateTimeOffset now, long? messageId = null)
     {
         if (string.IsNullOrWhiteSpace(eventType) || eventType.Length > 64)
         {
@@ -43,6 +43,7 @@ public sealed class OutboxMessage
         WebhookId = "msg_" + Guid.CreateVersion7(now).ToString("N");
         CreatedAt = now.ToUniversalTime();
         NextAttemptAt = CreatedAt;
+        MessageId = messageId;
     }
 
     public long Id { get; private set; }
@@ -58,9 +59,18 @@ public sealed class OutboxMessage
     public DateTimeOffset? DeliveredAt { get; private set; }
     public string? LastError { get; private set; }
 
+    /// <summary>The conversation message this delivers (an agent's reply to a platform), whose delivery status follows it.</summary>
+    public long? MessageId { get; private set; }
+
+    /// <summary>Which worker holds the row; the lease below ends the claim of a worker that crashed.</summary>
+    public string? ClaimToken { get; private set; }
+
+    public DateTimeOffset? ClaimedUntil { get; private set; }
+
     public void Delivered(DateTimeOffset now)
     {
         Attempts++;
+        Release();
         Status = OutboxStatus.Delivered;
         DeliveredAt = now.ToUniversalTime();
         LastError = null;
@@ -70,6 +80,7 @@ public sealed class OutboxMessage
     public void Failed(string error, DateTimeOffset? retryAt)
     {
         Attempts++;
+        Release();
         LastError = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
         if (retryAt is { } at)
         {
@@ -90,7 +101,14 @@ public sealed class OutboxMessage
         }
         Status = OutboxStatus.Pending;
         Attempts = 0;
+        Release();
         NextAttemptAt = now.ToUniversalTime();
+    }
+
+    private void Release()
+    {
+        ClaimToken = null;
+        ClaimedUntil = null;
     }
 
     internal sealed class Mapping : IEntityTypeConfiguration<OutboxMessage>
@@ -102,7 +120,10 @@ public sealed class OutboxMessage
             message.Property(m => m.Subject).HasMaxLength(200);
             message.Property(m => m.LastError).HasMaxLength(MaxErrorLength);
             message.HasIndex(m => m.WebhookId).IsUnique();
+            message.Property(m => m.ClaimToken).HasMaxLength(32);
             message.HasIndex(m => new { m.Status, m.NextAttemptAt });
+            message.HasIndex(m => m.ClaimToken);
+            message.HasIndex(m => m.MessageId);
             message.HasOne<DeliveryTarget>().WithMany().HasForeignKey(m => m.TargetId).OnDelete(DeleteBehavior.Restrict);
         }
     }

@@ -15,11 +15,23 @@ public sealed class MetaOptions
 {
     public string? AppSecret { get; set; }
     public string? VerifyToken { get; set; }
+
+    /// <summary>Where agents' replies go; a test points it at a fake Graph server on loopback.</summary>
+    public Uri GraphBaseUrl { get; set; } = new("https://graph.facebook.com/v21.0/");
+
+    /// <summary>The page access token replies are sent with.</summary>
+    public string? PageAccessToken { get; set; }
 }
 
 public sealed class XOptions
 {
     public string? ConsumerSecret { get; set; }
+
+    /// <summary>Where agents' replies go (posts and direct messages).</summary>
+    public Uri ApiBaseUrl { get; set; } = new("https://api.x.com/");
+
+    /// <summary>The user-context bearer token replies are sent with.</summary>
+    public string? BearerToken { get; set; }
 }
 
 public sealed class ShopifyOptions

@@ -1,6 +1,7 @@
 using MemberCare.Channels;
 using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
+using MemberCare.Features.Delivery;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
 using MemberCare.Features.Inbox;
@@ -38,6 +39,7 @@ public static class MemberCareApp
         builder.Services.AddSingleton<DemoStore>();
         builder.Services.AddSingleton<Features.Import.ShopImport>();
         builder.Services.AddChannels();
+        builder.Services.AddDelivery();
 
         builder.Services.AddMemberCareStaff();
         builder.Services.AddHostedService<StaffPreparation>();
@@ -89,6 +91,7 @@ public static class MemberCareApp
         app.MapConversationsApi();
         app.MapTriageApi();
         app.MapChannels();
+        app.MapDeliveryApi();
         app.MapBenchApi(app.Configuration);
         app.MapAccountApi();
         app.MapSpikesApi();

@@ -31,6 +31,8 @@ public sealed class EmailReplies(IOptions<EmailOptions> options, ILogger<EmailRe
         if (string.IsNullOrEmpty(address) || !MailboxAddress.TryParse(address, out var from))
         {
             logger.LogError("Reply {MessageId} on e-mail conversation {ConversationId} was not sent: Email:Address is not configured", reply.Id, conversation.Id);
+            reply.DeliveryFailed("Not sent: the care mailbox (Email:Address) is not configured.");
+            await db.SaveChangesAsync(ct);
             return false;
         }
         from.Name = options.Value.DisplayName;
@@ -44,6 +46,8 @@ public sealed class EmailReplies(IOptions<EmailOptions> options, ILogger<EmailRe
         if (string.IsNullOrEmpty(customerEmail) || !MailboxAddress.TryParse(customerEmail, out var to))
         {
             logger.LogError("Reply {MessageId} on e-mail conversation {ConversationId} was not sent: the customer has no e-mail address", reply.Id, conversation.Id);
+            reply.DeliveryFailed("Not sent: the customer has no e-mail address.");
+            await db.SaveChangesAsync(ct);
             return false;
         }
         var customerName = await db.Customers.Where(c => c.Id == conversation.CustomerId).Select(c => c.Name).FirstOrDefaultAsync(ct);
@@ -55,6 +59,8 @@ public sealed class EmailReplies(IOptions<EmailOptions> options, ILogger<EmailRe
         if (body.Length > OutboxMessage.MaxBodyLength)
         {
             logger.LogError("Reply {MessageId} is too long to send by e-mail ({Length} characters)", reply.Id, body.Length);
+            reply.DeliveryFailed("Not sent: too long for an e-mail.");
+            await db.SaveChangesAsync(ct);
             return false;
         }
 
@@ -65,7 +71,8 @@ public sealed class EmailReplies(IOptions<EmailOptions> options, ILogger<EmailRe
             db.DeliveryTargets.Add(target);
             await db.SaveChangesAsync(ct);
         }
-        db.Outbox.Add(new OutboxMessage(target.Id, EventType, mail.Subject, body, now));
+        reply.DeliverySending();
+        db.Outbox.Add(new OutboxMessage(target.Id, EventType, mail.Subject, body, now, reply.Id));
         var ownId = mail.MessageId!;
         var references = string.Join(' ', mail.References.Append(ownId));
         db.EmailHeaders.Add(EmailHeader.Create(ownId, conversation.ThreadKey ?? ownId, reply.Id, customerEmail.ToLowerInvariant(),

@@ -3,6 +3,7 @@ using System.Text;
 using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Storage;
+using MemberCare.Features.Delivery;
 using MemberCare.Features.Workspace;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,7 +18,8 @@ public enum DeskOutcome
 }
 
 /// <summary>What an agent does with conversations: list, read, reply, note, move along the statuses.</summary>
-public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time, IWorkspaceFeed feed, Channels.Email.EmailReplies emailReplies)
+public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, TimeProvider time, IWorkspaceFeed feed, PlatformReplies platformReplies,
+    Channels.Email.EmailReplies emailReplies)
 {
     public const int MaxLimit = 200;
 
@@ -99,7 +101,8 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
             m.Direction == MessageDirection.Inbound
                 ? new MessageTriageView(m.Concern, m.ConcernConfidence, m.Sentiment, m.Language, m.Urgency,
                     m.Entities is null ? null : System.Text.Json.Nodes.JsonNode.Parse(m.Entities), m.Department, m.TriagedAt, m.TriageModelVersion)
-                : null)).ToList();
+                : null,
+            m.Delivery?.ToString().ToLowerInvariant(), m.DeliveryError)).ToList();
         var orders = await db.Orders.AsNoTracking()
             .Where(o => o.CustomerId == conversation.CustomerId)
             .OrderByDescending(o => o.PlacedAt)
@@ -121,7 +124,7 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
     }
 
     public Task<(DeskOutcome Outcome, MessageView? Message)> ReplyAsync(long id, string author, string text, CancellationToken ct) =>
-        WriteAsync(id, c => c.Status == ConversationStatus.Closed ? null : c.Reply(author, text, time.GetUtcNow()), ct);
+        WriteAsync(id, c => c.Status == ConversationStatus.Closed ? null : c.Reply(author, text, time.GetUtcNow()), ct, SendReplyAsync);
 
     public Task<(DeskOutcome Outcome, MessageView? Message)> AddNoteAsync(long id, string author, string text, CancellationToken ct) =>
         WriteAsync(id, c => c.AddNote(author, text, time.GetUtcNow()), ct);
@@ -158,7 +161,15 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
         return DeskOutcome.Done;
     }
 
-    private async Task<(DeskOutcome, MessageView?)> WriteAsync(long id, Func<Conversation, Message?> write, CancellationToken ct)
+    /// <summary>An agent's reply leaves on the conversation's own channel: a platform reply or an e-mail, queued in the outbox.</summary>
+    private async Task SendReplyAsync(MemberCareDb db, Conversation conversation, Message reply, CancellationToken ct)
+    {
+        await platformReplies.EnqueueAsync(db, conversation, reply, ct);
+        await emailReplies.EnqueueAsync(db, conversation, reply, time.GetUtcNow(), ct);
+    }
+
+    private async Task<(DeskOutcome, MessageView?)> WriteAsync(long id, Func<Conversation, Message?> write, CancellationToken ct,
+        Func<MemberCareDb, Conversation, Message, CancellationToken, Task>? andThen = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -171,15 +182,21 @@ public sealed class ConversationDesk(IDbContextFactory<MemberCareDb> dbFactory, 
         {
             return (DeskOutcome.Closed, null);
         }
-        // An e-mail reply and its outbound mail commit together: no reply shown as sent that never leaves.
-        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        if (andThen is null)
         {
             await db.SaveChangesAsync(ct);
-            await emailReplies.EnqueueAsync(db, conversation, message, time.GetUtcNow(), ct);
+        }
+        else
+        {
+            // The reply and what announces it (an outbox row) commit together or not at all.
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await andThen(db, conversation, message, ct);
             await transaction.CommitAsync(ct);
         }
         await feed.PublishAsync([new WorkspaceEvent(WorkspaceEventKind.MessageAdded, id)], ct);
-        return (DeskOutcome.Done, new MessageView(message.Id, message.Direction.ToString().ToLowerInvariant(), message.Channel.ToKey(), message.ExternalId, message.AuthorName, message.Text, message.SentAt, message.CreatedAt));
+        return (DeskOutcome.Done, new MessageView(message.Id, message.Direction.ToString().ToLowerInvariant(), message.Channel.ToKey(), message.ExternalId, message.AuthorName, message.Text, message.SentAt, message.CreatedAt,
+            Delivery: message.Delivery?.ToString().ToLowerInvariant(), DeliveryError: message.DeliveryError));
     }
 
     private static ConversationSummary Summarize(Conversation c, string customerName) => new(

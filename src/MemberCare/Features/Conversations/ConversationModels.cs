@@ -33,7 +33,9 @@ public sealed record ConversationDetail(
     CustomerView Customer,
     IReadOnlyList<OrderView> Orders);
 
-public sealed record MessageView(long Id, string Direction, string Channel, string? ExternalId, string? AuthorName, string Text, DateTimeOffset SentAt, DateTimeOffset CreatedAt, MessageTriageView? Triage = null);
+/// <summary>Delivery is sending, sent or failed for a reply that leaves through a platform's API (DeliveryError says why it failed); null otherwise.</summary>
+public sealed record MessageView(long Id, string Direction, string Channel, string? ExternalId, string? AuthorName, string Text, DateTimeOffset SentAt, DateTimeOffset CreatedAt, MessageTriageView? Triage = null,
+    string? Delivery = null, string? DeliveryError = null);
 
 /// <summary>What triage said about an inbound message; Entities is the stored JSON object, TriagedAt null while it waits.</summary>
 public sealed record MessageTriageView(

@@ -12,6 +12,20 @@ namespace MemberCare.Migrations.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Delivery",
+                table: "Messages",
+                type: "character varying(32)",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "DeliveryError",
+                table: "Messages",
+                type: "character varying(300)",
+                maxLength: 300,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "DeliveryTargets",
                 columns: table => new
@@ -44,7 +58,10 @@ namespace MemberCare.Migrations.Postgres.Migrations
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     DeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true)
+                    LastError = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    MessageId = table.Column<long>(type: "bigint", nullable: true),
+                    ClaimToken = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    ClaimedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -56,6 +73,16 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_ClaimToken",
+                table: "Outbox",
+                column: "ClaimToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_MessageId",
+                table: "Outbox",
+                column: "MessageId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Status_NextAttemptAt",
@@ -82,6 +109,14 @@ namespace MemberCare.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "DeliveryTargets");
+
+            migrationBuilder.DropColumn(
+                name: "Delivery",
+                table: "Messages");
+
+            migrationBuilder.DropColumn(
+                name: "DeliveryError",
+                table: "Messages");
         }
     }
 }

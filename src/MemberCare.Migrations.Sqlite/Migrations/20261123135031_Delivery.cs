@@ -10,6 +10,20 @@ namespace MemberCare.Migrations.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "Delivery",
+                table: "Messages",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "DeliveryError",
+                table: "Messages",
+                type: "TEXT",
+                maxLength: 300,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "DeliveryTargets",
                 columns: table => new
@@ -42,7 +56,10 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
                     DeliveredAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    MessageId = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimToken = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -54,6 +71,16 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_ClaimToken",
+                table: "Outbox",
+                column: "ClaimToken");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_MessageId",
+                table: "Outbox",
+                column: "MessageId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_Status_NextAttemptAt",
@@ -80,6 +107,14 @@ namespace MemberCare.Migrations.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "DeliveryTargets");
+
+            migrationBuilder.DropColumn(
+                name: "Delivery",
+                table: "Messages");
+
+            migrationBuilder.DropColumn(
+                name: "DeliveryError",
+                table: "Messages");
         }
     }
 }
