@@ -4,6 +4,7 @@ using MemberCare.Domain.Customers;
 using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Departments;
 using MemberCare.Domain.Orders;
+using MemberCare.Domain.Routing;
 using MemberCare.Domain.Staff;
 using MemberCare.Domain.Triage;
 using MemberCare.Domain.Workspace;
@@ -35,6 +36,10 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<DeliveryTarget> DeliveryTargets => Set<DeliveryTarget>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<Handoff> Handoffs => Set<Handoff>();
+    public DbSet<RoutingRule> RoutingRules => Set<RoutingRule>();
+    public DbSet<RoutingState> RoutingState => Set<RoutingState>();
+    public DbSet<ConversationRouting> ConversationRoutings => Set<ConversationRouting>();
 
     /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version2;
