@@ -27,6 +27,13 @@ public sealed class Handoff
     }
 
     public long Id { get; private set; }
+
+    /// <summary>The public id ("ho_…"), fixed at creation so that the outbound event written with it can name it.</summary>
+    public string Key { get; private set; } = "";
+
+    /// <summary>Bumped by every change, so two people acting on the same hand-off at once cannot both win.</summary>
+    public int Revision { get; private set; }
+
     public long ConversationId { get; private set; }
     public string DepartmentKey { get; private set; } = "";
     public HandoffStatus Status { get; private set; }
@@ -91,6 +98,7 @@ public sealed class Handoff
         }
         return new Handoff
         {
+            Key = "ho_" + Guid.CreateVersion7(at).ToString("N"),
             ConversationId = conversationId,
             DepartmentKey = departmentKey.Trim(),
             Status = HandoffStatus.Requested,
@@ -118,6 +126,7 @@ public sealed class Handoff
             return false;
         }
         Status = HandoffStatus.Acknowledged;
+        Revision++;
         AcknowledgedAt = at.ToUniversalTime();
         AcknowledgedBy = by;
         RemindedAt = null;
@@ -136,6 +145,7 @@ public sealed class Handoff
         AcknowledgedAt ??= utc;
         AcknowledgedBy ??= by;
         Status = HandoffStatus.Done;
+        Revision++;
         Answer = Limit(answer.Trim(), MaxTextLength);
         ClosedAt = utc;
         ClosedBy = by;
@@ -149,15 +159,24 @@ public sealed class Handoff
             return false;
         }
         Status = HandoffStatus.Rejected;
+        Revision++;
         RejectReason = Limit(reason.Trim(), MaxTextLength);
         ClosedAt = at.ToUniversalTime();
         ClosedBy = by;
         return true;
     }
 
-    public void Reminded(DateTimeOffset at) => RemindedAt = at.ToUniversalTime();
+    public void Reminded(DateTimeOffset at)
+    {
+        RemindedAt = at.ToUniversalTime();
+        Revision++;
+    }
 
-    public void Escalated(DateTimeOffset at) => EscalatedAt = at.ToUniversalTime();
+    public void Escalated(DateTimeOffset at)
+    {
+        EscalatedAt = at.ToUniversalTime();
+        Revision++;
+    }
 
     private static string? Limit(string? text, int max) =>
         string.IsNullOrWhiteSpace(text) ? null : text.Length <= max ? text : text[..max];
@@ -166,6 +185,9 @@ public sealed class Handoff
     {
         public void Configure(EntityTypeBuilder<Handoff> handoff)
         {
+            handoff.Property(h => h.Key).HasMaxLength(40);
+            handoff.HasIndex(h => h.Key).IsUnique();
+            handoff.Property(h => h.Revision).IsConcurrencyToken();
             handoff.Property(h => h.DepartmentKey).HasMaxLength(40);
             handoff.Property(h => h.Concern).HasMaxLength(40);
             handoff.Property(h => h.Request).HasMaxLength(MaxTextLength);

@@ -757,6 +757,11 @@ namespace MemberCare.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset?>("EscalatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("OrderNumber")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -784,6 +789,10 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<long?>("RuleId")
                         .HasColumnType("bigint");
 
@@ -801,6 +810,9 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
 
                     b.HasIndex("ConversationId", "Status");
 

@@ -729,6 +729,11 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.Property<long?>("EscalatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OrderNumber")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -756,6 +761,10 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RuleId")
                         .HasColumnType("INTEGER");
 
@@ -773,6 +782,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
 
                     b.HasIndex("ConversationId", "Status");
 

@@ -2,6 +2,7 @@ using MemberCare.Channels;
 using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Demo;
+using MemberCare.Features.Departments;
 using MemberCare.Features.Health;
 using MemberCare.Features.Inbox;
 using MemberCare.Features.Intake;
@@ -29,6 +30,7 @@ public static class MemberCareApp
         builder.Services.AddHostedService<DatabasePreparation>();
 
         builder.Services.AddMemberCareTriage();
+        builder.Services.AddDepartmentsAndRouting();
         builder.Services.AddOptions<IntakeOptions>().BindConfiguration("Intake").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IntakeWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
@@ -85,6 +87,7 @@ public static class MemberCareApp
         app.MapIntakeApi();
         app.MapConversationsApi();
         app.MapTriageApi();
+        app.MapDepartmentsAndRouting();
         app.MapChannels();
         app.MapBenchApi(app.Configuration);
         app.MapAccountApi();

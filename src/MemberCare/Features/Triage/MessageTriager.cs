@@ -10,7 +10,7 @@ namespace MemberCare.Features.Triage;
 /// Triages stored inbound messages: what the text says comes from the engine, who sent it from the
 /// database (the customer's tier, how often they wrote lately), and both land on the message and its case.
 /// </summary>
-public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> options, TimeProvider time)
+public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> options, TimeProvider time, Routing.ConversationRouter router)
 {
     private readonly int _maxAtIntake = options.Value.MaxConcurrentAtIntake > 0
         ? options.Value.MaxConcurrentAtIntake
@@ -72,6 +72,10 @@ public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> 
         var now = time.GetUtcNow();
         message.RecordTriage(triage, now);
         conversation.ApplyTriage(triage, newest, now);
+        if (newest)
+        {
+            await router.RouteAsync(db, message, conversation, tier, ct);
+        }
         return true;
     }
 

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace MemberCare.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(MemberCareDb))]
-    [Migration("20261123134537_Routing")]
+    [Migration("20261123135647_Routing")]
     partial class Routing
     {
         /// <inheritdoc />
@@ -760,6 +760,11 @@ namespace MemberCare.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset?>("EscalatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("OrderNumber")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -787,6 +792,10 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
                     b.Property<long?>("RuleId")
                         .HasColumnType("bigint");
 
@@ -804,6 +813,9 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(32)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
 
                     b.HasIndex("ConversationId", "Status");
 

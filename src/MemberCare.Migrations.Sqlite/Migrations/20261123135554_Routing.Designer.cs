@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace MemberCare.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(MemberCareDb))]
-    [Migration("20261123134531_Routing")]
+    [Migration("20261123135554_Routing")]
     partial class Routing
     {
         /// <inheritdoc />
@@ -732,6 +732,11 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.Property<long?>("EscalatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OrderNumber")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -759,6 +764,10 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("RuleId")
                         .HasColumnType("INTEGER");
 
@@ -776,6 +785,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
 
                     b.HasIndex("ConversationId", "Status");
 

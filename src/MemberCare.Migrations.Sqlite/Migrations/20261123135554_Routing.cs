@@ -1,10 +1,8 @@
-﻿using System;
-using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+﻿using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace MemberCare.Migrations.Postgres.Migrations
+namespace MemberCare.Migrations.Sqlite.Migrations
 {
     /// <inheritdoc />
     public partial class Routing : Migration
@@ -15,27 +13,27 @@ namespace MemberCare.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<int>(
                 name: "AcknowledgeWithinMinutes",
                 table: "Departments",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "ApiTokenHash",
                 table: "Departments",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
-            migrationBuilder.AddColumn<DateTimeOffset>(
+            migrationBuilder.AddColumn<long>(
                 name: "ApiTokenIssuedAt",
                 table: "Departments",
-                type: "timestamp with time zone",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "BusinessHours",
                 table: "Departments",
-                type: "character varying(400)",
+                type: "TEXT",
                 maxLength: 400,
                 nullable: false,
                 defaultValue: "");
@@ -43,20 +41,20 @@ namespace MemberCare.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<int>(
                 name: "CompleteWithinMinutes",
                 table: "Departments",
-                type: "integer",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<long>(
                 name: "DeliveryTargetId",
                 table: "Departments",
-                type: "bigint",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Holidays",
                 table: "Departments",
-                type: "character varying(4000)",
+                type: "TEXT",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -64,21 +62,21 @@ namespace MemberCare.Migrations.Postgres.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "LeadUserId",
                 table: "Departments",
-                type: "character varying(64)",
+                type: "TEXT",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "SeesContactDetails",
                 table: "Departments",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<bool>(
                 name: "SeesFullHistory",
                 table: "Departments",
-                type: "boolean",
+                type: "INTEGER",
                 nullable: false,
                 defaultValue: false);
 
@@ -86,10 +84,10 @@ namespace MemberCare.Migrations.Postgres.Migrations
                 name: "ConversationRoutings",
                 columns: table => new
                 {
-                    ConversationId = table.Column<long>(type: "bigint", nullable: false),
-                    Team = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
-                    Tags = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
-                    AutoRepliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    ConversationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Team = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
+                    Tags = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    AutoRepliedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -106,32 +104,34 @@ namespace MemberCare.Migrations.Postgres.Migrations
                 name: "Handoffs",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ConversationId = table.Column<long>(type: "bigint", nullable: false),
-                    DepartmentKey = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
-                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
-                    Concern = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    Request = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    CustomerWords = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
-                    OrderNumber = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    Size = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
-                    Colour = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
-                    RequestedById = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    RequestedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    RuleId = table.Column<long>(type: "bigint", nullable: true),
-                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    AcknowledgeDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    CompleteDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
-                    AcknowledgedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    AcknowledgedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    ClosedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
-                    Answer = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    RejectReason = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
-                    RemindedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    EscalatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false),
+                    ConversationId = table.Column<long>(type: "INTEGER", nullable: false),
+                    DepartmentKey = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Concern = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    Request = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    CustomerWords = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
+                    OrderNumber = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Size = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Colour = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    RequestedById = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RuleId = table.Column<long>(type: "INTEGER", nullable: true),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcknowledgeDueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CompleteDueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    AcknowledgedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    AcknowledgedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    RejectReason = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    RemindedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EscalatedAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -148,15 +148,15 @@ namespace MemberCare.Migrations.Postgres.Migrations
                 name: "RoutingRules",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
-                    Position = table.Column<int>(type: "integer", nullable: false),
-                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
-                    Stop = table.Column<bool>(type: "boolean", nullable: false),
-                    Conditions = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: false),
-                    Actions = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: false),
-                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Stop = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Conditions = table.Column<string>(type: "TEXT", maxLength: 16000, nullable: false),
+                    Actions = table.Column<string>(type: "TEXT", maxLength: 16000, nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -167,9 +167,9 @@ namespace MemberCare.Migrations.Postgres.Migrations
                 name: "RoutingState",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "integer", nullable: false),
-                    Version = table.Column<long>(type: "bigint", nullable: false),
-                    DefaultsWrittenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                    Id = table.Column<int>(type: "INTEGER", nullable: false),
+                    Version = table.Column<long>(type: "INTEGER", nullable: false),
+                    DefaultsWrittenAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -201,6 +201,12 @@ namespace MemberCare.Migrations.Postgres.Migrations
                 name: "IX_Handoffs_DepartmentKey_Status_RequestedAt",
                 table: "Handoffs",
                 columns: new[] { "DepartmentKey", "Status", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_Key",
+                table: "Handoffs",
+                column: "Key",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Handoffs_Status_AcknowledgeDueAt",

@@ -1,8 +1,10 @@
-﻿using Microsoft.EntityFrameworkCore.Migrations;
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace MemberCare.Migrations.Sqlite.Migrations
+namespace MemberCare.Migrations.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class Routing : Migration
@@ -13,27 +15,27 @@ namespace MemberCare.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<int>(
                 name: "AcknowledgeWithinMinutes",
                 table: "Departments",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<string>(
                 name: "ApiTokenHash",
                 table: "Departments",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
-            migrationBuilder.AddColumn<long>(
+            migrationBuilder.AddColumn<DateTimeOffset>(
                 name: "ApiTokenIssuedAt",
                 table: "Departments",
-                type: "INTEGER",
+                type: "timestamp with time zone",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "BusinessHours",
                 table: "Departments",
-                type: "TEXT",
+                type: "character varying(400)",
                 maxLength: 400,
                 nullable: false,
                 defaultValue: "");
@@ -41,20 +43,20 @@ namespace MemberCare.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<int>(
                 name: "CompleteWithinMinutes",
                 table: "Departments",
-                type: "INTEGER",
+                type: "integer",
                 nullable: false,
                 defaultValue: 0);
 
             migrationBuilder.AddColumn<long>(
                 name: "DeliveryTargetId",
                 table: "Departments",
-                type: "INTEGER",
+                type: "bigint",
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
                 name: "Holidays",
                 table: "Departments",
-                type: "TEXT",
+                type: "character varying(4000)",
                 maxLength: 4000,
                 nullable: false,
                 defaultValue: "");
@@ -62,21 +64,21 @@ namespace MemberCare.Migrations.Sqlite.Migrations
             migrationBuilder.AddColumn<string>(
                 name: "LeadUserId",
                 table: "Departments",
-                type: "TEXT",
+                type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
 
             migrationBuilder.AddColumn<bool>(
                 name: "SeesContactDetails",
                 table: "Departments",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
             migrationBuilder.AddColumn<bool>(
                 name: "SeesFullHistory",
                 table: "Departments",
-                type: "INTEGER",
+                type: "boolean",
                 nullable: false,
                 defaultValue: false);
 
@@ -84,10 +86,10 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                 name: "ConversationRoutings",
                 columns: table => new
                 {
-                    ConversationId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Team = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
-                    Tags = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
-                    AutoRepliedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    ConversationId = table.Column<long>(type: "bigint", nullable: false),
+                    Team = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    Tags = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    AutoRepliedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -104,32 +106,34 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                 name: "Handoffs",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    ConversationId = table.Column<long>(type: "INTEGER", nullable: false),
-                    DepartmentKey = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Concern = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    Request = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    CustomerWords = table.Column<string>(type: "TEXT", maxLength: 8000, nullable: false),
-                    OrderNumber = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Sku = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    Size = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
-                    Colour = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
-                    RequestedById = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    RuleId = table.Column<long>(type: "INTEGER", nullable: true),
-                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    AcknowledgeDueAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    CompleteDueAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    AcknowledgedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    AcknowledgedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    ClosedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    Answer = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    RejectReason = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
-                    RemindedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    EscalatedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Key = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Revision = table.Column<int>(type: "integer", nullable: false),
+                    ConversationId = table.Column<long>(type: "bigint", nullable: false),
+                    DepartmentKey = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    Status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Concern = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    Request = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    CustomerWords = table.Column<string>(type: "character varying(8000)", maxLength: 8000, nullable: false),
+                    OrderNumber = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Sku = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Size = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true),
+                    Colour = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    RequestedById = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RequestedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    RuleId = table.Column<long>(type: "bigint", nullable: true),
+                    RequestedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AcknowledgeDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    CompleteDueAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    AcknowledgedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    AcknowledgedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ClosedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ClosedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Answer = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    RejectReason = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    RemindedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    EscalatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -146,15 +150,15 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                 name: "RoutingRules",
                 columns: table => new
                 {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    Position = table.Column<int>(type: "INTEGER", nullable: false),
-                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Stop = table.Column<bool>(type: "INTEGER", nullable: false),
-                    Conditions = table.Column<string>(type: "TEXT", maxLength: 16000, nullable: false),
-                    Actions = table.Column<string>(type: "TEXT", maxLength: 16000, nullable: false),
-                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    Stop = table.Column<bool>(type: "boolean", nullable: false),
+                    Conditions = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: false),
+                    Actions = table.Column<string>(type: "character varying(16000)", maxLength: 16000, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -165,9 +169,9 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                 name: "RoutingState",
                 columns: table => new
                 {
-                    Id = table.Column<int>(type: "INTEGER", nullable: false),
-                    Version = table.Column<long>(type: "INTEGER", nullable: false),
-                    DefaultsWrittenAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    Id = table.Column<int>(type: "integer", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false),
+                    DefaultsWrittenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -199,6 +203,12 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                 name: "IX_Handoffs_DepartmentKey_Status_RequestedAt",
                 table: "Handoffs",
                 columns: new[] { "DepartmentKey", "Status", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Handoffs_Key",
+                table: "Handoffs",
+                column: "Key",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Handoffs_Status_AcknowledgeDueAt",
