@@ -111,7 +111,7 @@ internal static class Lifecycle
         Assert.Equal("requested", handoff.GetProperty("status").GetString());
         Assert.Equal("waiting_on_department", await HandoffScenario.StatusOfAsync(api, conversation));
         await using var db = await app.OpenDbAsync();
-        var outbox = await db.Outbox.SingleAsync(ct);
+        var outbox = await db.Outbox.SingleAsync(m => m.TargetId == target, ct);
         Assert.Equal(target, outbox.TargetId);
         Assert.Equal("handoff.requested", outbox.EventType);
         using var body = JsonDocument.Parse(outbox.Body);
