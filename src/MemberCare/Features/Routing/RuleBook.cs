@@ -149,7 +149,7 @@ public sealed class RuleBook(IDbContextFactory<MemberCareDb> dbFactory, ILogger<
             {
                 actions = concern switch
                 {
-                    "service_complaint" => [new(RuleActionTypes.Team, "member_care_lead"), new(RuleActionTypes.Priority, "high")],
+                    "service_complaint" => [new(RuleActionTypes.Team, "member_care_lead")],
                     "praise" => [new(RuleActionTypes.Team, "member_care"), new(RuleActionTypes.Tag, "share_with_team")],
                     _ => [new(RuleActionTypes.Team, "member_care")],
                 };
@@ -160,7 +160,9 @@ public sealed class RuleBook(IDbContextFactory<MemberCareDb> dbFactory, ILogger<
                 conditions.Add(new(RuleFields.Confidence, "at_least", ["0.8"]));
                 actions = [new(RuleActionTypes.Team, "member_care"), new(RuleActionTypes.Handoff, department)];
             }
-            rules.Add(new RoutingRule($"{concern} → {department}", position, enabled: true, stop: true,
+            // Hand-off rules start switched off: a department should staff its queue before work lands in it.
+            var enabled = department == "member_care";
+            rules.Add(new RoutingRule($"{concern} → {department}", position, enabled, stop: true,
                 RuleCompiler.Write(conditions), RuleCompiler.Write(actions), at));
             position += 10;
         }
@@ -176,11 +178,27 @@ public sealed class RuleBookRefresher(
     TimeProvider time,
     ILogger<RuleBookRefresher> logger) : BackgroundService
 {
+    private bool _started;
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await WriteDefaultsOnceAsync(cancellationToken);
-        await book.RefreshAsync(cancellationToken, force: true);
+        await TryStartAsync(cancellationToken);
         await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>A database that cannot be read yet (not migrated, unreachable) must not stop the host; the loop retries.</summary>
+    private async Task TryStartAsync(CancellationToken ct)
+    {
+        try
+        {
+            await WriteDefaultsOnceAsync(ct);
+            await book.RefreshAsync(ct, force: true);
+            _started = true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Routing rules could not be loaded yet; routing waits until they can be");
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -190,6 +208,11 @@ public sealed class RuleBookRefresher(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (!_started)
+                {
+                    await TryStartAsync(stoppingToken);
+                    continue;
+                }
                 try
                 {
                     if (await book.RefreshAsync(stoppingToken))
