@@ -123,6 +123,19 @@ public sealed class Conversation
         return message;
     }
 
+    /// <summary>An automatic acknowledgement to the customer; unlike an agent's reply it leaves the first-response clock running.</summary>
+    public Message AutoReply(string author, string text, DateTimeOffset at)
+    {
+        if (Status == ConversationStatus.Closed)
+        {
+            throw new InvalidOperationException($"Conversation {Id} is closed.");
+        }
+        var message = Message.Outbound(Channel, author, text, at);
+        Append(message, at);
+        LastMessagePreview = Preview(text);
+        return message;
+    }
+
     public Message AddNote(string author, string text, DateTimeOffset at)
     {
         var message = Message.Note(Channel, author, text, at);

@@ -5,6 +5,7 @@ using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Departments;
 using MemberCare.Domain.Orders;
 using MemberCare.Domain.Spikes;
+using MemberCare.Domain.Routing;
 using MemberCare.Domain.Staff;
 using MemberCare.Domain.Triage;
 using MemberCare.Domain.Workspace;
@@ -46,6 +47,10 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<Email.ImapImport> ImapImports => Set<Email.ImapImport>();
     public DbSet<ChannelSecret> ChannelSecrets => Set<ChannelSecret>();
     public DbSet<Reviews.Review> Reviews => Set<Reviews.Review>();
+    public DbSet<Handoff> Handoffs => Set<Handoff>();
+    public DbSet<RoutingRule> RoutingRules => Set<RoutingRule>();
+    public DbSet<RoutingState> RoutingState => Set<RoutingState>();
+    public DbSet<ConversationRouting> ConversationRoutings => Set<ConversationRouting>();
 
     /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version2;

@@ -26,5 +26,9 @@ public sealed class StaffNotification
         CreatedAt = at.ToUniversalTime(),
     };
 
+    /// <summary>A note about a conversation that is not a mention: a department answered, a hand-off breached.</summary>
+    public static StaffNotification About(string userId, long conversationId, string fromName, string text, DateTimeOffset at) =>
+        Mention(userId, conversationId, null, fromName, text, at);
+
     public void MarkRead(DateTimeOffset at) => ReadAt ??= at.ToUniversalTime();
 }

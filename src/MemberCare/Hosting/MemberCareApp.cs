@@ -3,6 +3,7 @@ using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Delivery;
 using MemberCare.Features.Demo;
+using MemberCare.Features.Departments;
 using MemberCare.Features.Health;
 using MemberCare.Features.Inbox;
 using MemberCare.Features.Intake;
@@ -31,6 +32,7 @@ public static class MemberCareApp
         builder.Services.AddHostedService<DatabasePreparation>();
 
         builder.Services.AddMemberCareTriage();
+        builder.Services.AddDepartmentsAndRouting();
         builder.Services.AddOptions<IntakeOptions>().BindConfiguration("Intake").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<IntakeWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
@@ -90,6 +92,7 @@ public static class MemberCareApp
         app.MapIntakeApi();
         app.MapConversationsApi();
         app.MapTriageApi();
+        app.MapDepartmentsAndRouting();
         app.MapChannels();
         app.MapDeliveryApi();
         app.MapBenchApi(app.Configuration);

@@ -107,6 +107,7 @@ public sealed class WorkspaceComponentTests
         {
             typeof(CaseFile), typeof(ConversationDesk), typeof(Mentions), typeof(MacroLibrary), typeof(PresenceBoard),
             typeof(StaffDirectory), typeof(IWorkspaceFeed), typeof(TimeProvider),
+            typeof(Features.Departments.Handoffs), typeof(Features.Routing.RuleBook),
         })
         {
             ctx.Services.AddSingleton(type, app.Services.GetRequiredService(type));

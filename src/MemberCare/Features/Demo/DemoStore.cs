@@ -55,6 +55,8 @@ public sealed class DemoStore(IDbContextFactory<MemberCareDb> dbFactory, TimePro
         db.Orders.AddRange(orders);
         db.Conversations.AddRange(conversations);
         await db.SaveChangesAsync(ct);
+        db.Handoffs.AddRange(DemoHandoffs.Plan(conversations, time.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 
         var summary = new DemoSummary(customers.Count, orders.Count, conversations.Count, conversations.Sum(c => c.MessageCount), time.GetElapsedTime(started));

@@ -25,6 +25,7 @@ public sealed class IntakeWriter(
     IDbContextFactory<MemberCareDb> dbFactory,
     TimeProvider time,
     MessageTriager triager,
+    Routing.ConversationRouter router,
     IOptions<IntakeOptions> options,
     ILogger<IntakeWriter> logger,
     Workspace.IWorkspaceFeed feed) : BackgroundService
@@ -194,7 +195,31 @@ public sealed class IntakeWriter(
         {
             Triage(made, threading.RecentContactsBefore(made), pendings[made.Index].Triage);
         }
-        return await threading.StoreAsync();
+        var outcomes = await threading.StoreAsync();
+        await RouteAsync(db, threading, outcomes);
+        return outcomes;
+    }
+
+    /// <summary>
+    /// Runs the routing rules over the batch's triaged messages inside the batch's transaction, once their rows
+    /// have ids: a hand-off and its outbox row commit with the message or not at all. Without enabled rules this
+    /// costs nothing; an untriaged message is routed by the backfill when it is triaged.
+    /// </summary>
+    private async Task RouteAsync(MemberCareDb db, BatchThreading threading, IntakeOutcome[] outcomes)
+    {
+        if (!router.HasRules)
+        {
+            return;
+        }
+        foreach (var made in threading.Created.Where(m => m.Message.Concern is not null))
+        {
+            var outcome = outcomes[made.Index];
+            var conversation = await db.Conversations.FirstAsync(c => c.Id == outcome.ConversationId);
+            var message = await db.Messages.FirstAsync(m => m.Id == outcome.MessageId);
+            await router.RouteAsync(db, message, conversation, made.Customer.Tier, CancellationToken.None);
+        }
+        await db.SaveChangesAsync();
+        db.ChangeTracker.Clear();
     }
 
     /// <summary>Triage never blocks intake: without models, or when triage fails, the message is stored untriaged.</summary>

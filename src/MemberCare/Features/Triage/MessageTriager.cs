@@ -10,7 +10,7 @@ namespace MemberCare.Features.Triage;
 /// Triages stored inbound messages: what the text says comes from the engine, who sent it from the
 /// database (the customer's tier, how often they wrote lately), and both land on the message and its case.
 /// </summary>
-public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> options, TimeProvider time)
+public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> options, TimeProvider time, Routing.ConversationRouter router)
 {
     private readonly int _maxAtIntake = options.Value.MaxConcurrentAtIntake > 0
         ? options.Value.MaxConcurrentAtIntake
@@ -57,12 +57,21 @@ public sealed class MessageTriager(TriageEngine engine, IOptions<TriageOptions> 
         CancellationToken ct)
     {
         var recent = await CountRecentContactsAsync(db, conversation.CustomerId, message, ct);
-        return Record(message, conversation, tier, recent, newest, fromText);
+        if (!Record(message, conversation, tier, recent, newest, fromText))
+        {
+            return false;
+        }
+        if (newest)
+        {
+            await router.RouteAsync(db, message, conversation, tier, ct);
+        }
+        return true;
     }
 
     /// <summary>
     /// Completes and records a triage when the caller already knows how often the customer wrote lately
-    /// (intake reads that for a whole batch at once); returns false when there are no models.
+    /// (intake reads that for a whole batch at once, and routes the batch once its rows are written);
+    /// returns false when there are no models.
     /// </summary>
     public bool Record(Message message, Conversation conversation, CustomerTier tier, int recentContacts, bool newest, TriageResult? fromText)
     {

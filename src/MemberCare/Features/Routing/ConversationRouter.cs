@@ -1,0 +1,156 @@
+using System.Text.Json;
+using MemberCare.Domain;
+using MemberCare.Domain.Conversations;
+using MemberCare.Domain.Customers;
+using MemberCare.Domain.Routing;
+using MemberCare.Domain.Storage;
+using MemberCare.Features.Departments;
+using Microsoft.EntityFrameworkCore;
+
+namespace MemberCare.Features.Routing;
+
+/// <summary>
+/// Applies the rules to a message triage has just labelled, inside the caller's unit of work. Rules are matched in
+/// memory; the database is read only for what a matching rule needs (an order's lines, an open hand-off, a template).
+/// </summary>
+public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimeProvider time, ILogger<ConversationRouter> logger)
+{
+    public const string RouterName = "Routing";
+
+    /// <summary>Whether any rule is enabled; intake skips routing's reads when none is.</summary>
+    public bool HasRules => book.Current.Rules.Count > 0;
+
+    public async Task RouteAsync(MemberCareDb db, Message message, Conversation conversation, CustomerTier tier, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(conversation);
+        var snapshot = book.Current;
+        if (snapshot.Rules.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            var lines = snapshot.NeedsOrder ? await Handoffs.OrderLinesAsync(db, conversation.OrderNumber, ct) : [];
+            var facts = FactsOf(message, conversation, tier, lines);
+            foreach (var rule in snapshot.Match(facts))
+            {
+                foreach (var action in rule.Actions)
+                {
+                    await ApplyAsync(db, snapshot, rule, action, message, conversation, ct);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or DbUpdateException))
+        {
+            logger.LogError(ex, "Routing failed for conversation {Id}; it stays with care", conversation.Id);
+        }
+    }
+
+    public static RoutingFacts FactsOf(Message message, Conversation conversation, CustomerTier tier, IReadOnlyList<OrderLineView> lines)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(conversation);
+        var skus = new List<string>();
+        if (message.Entities is { } json)
+        {
+            try
+            {
+                using var entities = JsonDocument.Parse(json);
+                if (entities.RootElement.TryGetProperty("skus", out var list) && list.ValueKind == JsonValueKind.Array)
+                {
+                    skus.AddRange(list.EnumerateArray().Select(e => e.GetString()).OfType<string>());
+                }
+            }
+            catch (JsonException)
+            {
+                // Stored by triage; unreadable entities only mean no SKUs from the text.
+            }
+        }
+        skus.AddRange(lines.Select(l => l.Sku));
+        return new RoutingFacts(
+            message.Concern ?? conversation.ConcernType,
+            message.ConcernConfidence ?? conversation.ConcernConfidence,
+            conversation.Channel.ToKey(),
+            message.Language ?? conversation.Language,
+            message.Sentiment ?? conversation.Sentiment,
+            message.Urgency ?? conversation.Urgency,
+            tier.ToString().ToLowerInvariant(),
+            message.Text,
+            skus,
+            [.. lines.Select(l => l.Supplier).OfType<string>().Distinct()],
+            [.. lines.Select(l => l.Product)]);
+    }
+
+    private async Task ApplyAsync(MemberCareDb db, RoutingSnapshot snapshot, CompiledRule rule, RuleAction action, Message message, Conversation conversation, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        switch (action.Type)
+        {
+            case RuleActionTypes.Handoff:
+                if (!snapshot.Departments.TryGetValue(action.Value, out var department))
+                {
+                    return;
+                }
+                var alreadyOpen = db.Handoffs.Local.Any(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key && h.IsOpen)
+                    || await db.Handoffs.AnyAsync(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key
+                        && (h.Status == HandoffStatus.Requested || h.Status == HandoffStatus.Acknowledged), ct);
+                if (!alreadyOpen && conversation.Status is not (ConversationStatus.Resolved or ConversationStatus.Closed))
+                {
+                    await handoffs.OpenAsync(db, conversation, department, message.Text, message.Entities, $"Routed by rule '{rule.Name}'",
+                        new HandoffActor(RouterName, null), rule.Id, ct);
+                }
+                break;
+            case RuleActionTypes.Priority when Enum.TryParse<Priority>(action.Value, ignoreCase: true, out var priority):
+                if (priority > conversation.Priority)
+                {
+                    conversation.SetPriority(priority, now);
+                }
+                break;
+            case RuleActionTypes.Tag:
+                (await RoutingOfAsync(db, conversation.Id, ct)).Tag(action.Value);
+                break;
+            case RuleActionTypes.Team:
+                (await RoutingOfAsync(db, conversation.Id, ct)).AssignTeam(action.Value);
+                break;
+            case RuleActionTypes.AutoReply:
+                var routing = await RoutingOfAsync(db, conversation.Id, ct);
+                if (routing.AutoRepliedAt is not null || conversation.Status == ConversationStatus.Closed)
+                {
+                    return;
+                }
+                var language = (message.Language ?? conversation.Language) is "no" or "nb" or "nn" ? "nb" : "en";
+                var templates = await db.Macros.AsNoTracking().Where(m => m.Name == action.Value).ToListAsync(ct);
+                var template = templates.FirstOrDefault(m => m.Language == language) ?? templates.FirstOrDefault();
+                if (template is not null)
+                {
+                    var first = message.AuthorName?.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+                    var text = Domain.Workspace.Macro.Render(template.Body, new Dictionary<string, string?>
+                    {
+                        ["customer.first_name"] = first,
+                        ["customer.name"] = message.AuthorName,
+                        ["order.number"] = conversation.OrderNumber,
+                        ["conversation.id"] = conversation.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    });
+                    conversation.AutoReply(RouterName, text, now);
+                    routing.AutoReplied(now);
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static async Task<ConversationRouting> RoutingOfAsync(MemberCareDb db, long conversationId, CancellationToken ct)
+    {
+        var routing = db.ConversationRoutings.Local.FirstOrDefault(r => r.ConversationId == conversationId)
+            ?? await db.ConversationRoutings.FirstOrDefaultAsync(r => r.ConversationId == conversationId, ct);
+        if (routing is null)
+        {
+            routing = new ConversationRouting(conversationId);
+            db.ConversationRoutings.Add(routing);
+        }
+        return routing;
+    }
+}

@@ -1,0 +1,55 @@
+using MemberCare.Features.Departments;
+using MemberCare.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MemberCare.Tests.Routing;
+
+/// <summary>The lifecycle and the SLA sweep's claim on a real PostgreSQL database.</summary>
+public sealed class HandoffPostgresTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    [Fact]
+    public async Task A_hand_off_is_announced_in_the_outbox_on_PostgreSQL()
+    {
+        await using var app = await database.CreateAppAsync();
+        await Lifecycle.RequestAnnouncesAsync(app);
+    }
+
+    [Fact]
+    public async Task The_answer_closes_the_loop_on_PostgreSQL()
+    {
+        await using var app = await database.CreateAppAsync();
+        await Lifecycle.AnswerClosesTheLoopAsync(app);
+    }
+
+    [Fact]
+    public async Task Two_nodes_sweeping_at_once_remind_about_each_hand_off_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+        var quiet = new Dictionary<string, string?> { ["Routing:SweepInterval"] = "01:00:00" };
+        await using var first = await database.CreateAppAsync(quiet, time);
+        var api = await HandoffScenario.ApiWithoutRulesAsync(first);
+        await HandoffScenario.ConnectWebhookAsync(first, api, "logistics");
+        var conversations = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var conversation = await HandoffScenario.ConversationWithOrderAsync(first, api, $"3{i:0000}");
+            await HandoffScenario.HandOffAsync(api, conversation, "logistics");
+            conversations.Add(conversation);
+        }
+        await using var second = TestApp.Postgres(await database.ConnectionStringAsync(), quiet, time);
+        second.CreateClient();
+
+        time.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(45));
+        await Task.WhenAll(
+            Task.Run(() => first.Services.GetRequiredService<HandoffSweep>().SweepAsync(ct), ct),
+            Task.Run(() => second.Services.GetRequiredService<HandoffSweep>().SweepAsync(ct), ct));
+
+        await using var db = await first.OpenDbAsync();
+        var reminders = await db.Outbox.Where(m => m.EventType == "handoff.reminder").Select(m => m.Body).ToListAsync(ct);
+        Assert.Equal(5, reminders.Count);
+        Assert.Equal(5, await db.Handoffs.CountAsync(h => h.RemindedAt != null && conversations.Contains(h.ConversationId), ct));
+    }
+}
