@@ -1,6 +1,7 @@
 using MemberCare.Channels;
 using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
+using MemberCare.Features.Defects;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Health;
 using MemberCare.Features.Inbox;
@@ -49,6 +50,7 @@ public static class MemberCareApp
         builder.Services.AddSingleton<InboxQuery>();
         builder.Services.AddSingleton<InboxViews>();
         builder.Services.AddSingleton<CaseFile>();
+        builder.Services.AddDefects();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
@@ -88,6 +90,7 @@ public static class MemberCareApp
         app.MapChannels();
         app.MapBenchApi(app.Configuration);
         app.MapAccountApi();
+        app.MapDefectsApi();
         // A host built from another entry assembly (a benchmark) has no static-asset manifest and serves no pages.
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{app.Environment.ApplicationName}.staticwebassets.endpoints.json")))
         {
