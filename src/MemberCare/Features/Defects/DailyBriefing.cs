@@ -122,14 +122,14 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
     /// <summary>Masks the given names and handles, and any e-mail address, phone number or order number in the text.</summary>
     public static string Anonymise(string text, IEnumerable<string> secrets)
     {
-        var masked = EmailPattern().Replace(text, "[e-mail]");
+        var masked = OrderPattern().Replace(EmailPattern().Replace(text, "[e-mail]"), "[order]");
+        masked = PhonePattern().Replace(masked, "[phone]");
         foreach (var secret in secrets.Where(s => !string.IsNullOrWhiteSpace(s)).Distinct().OrderByDescending(s => s.Length))
         {
-            masked = Regex.Replace(masked, $@"(?<![\p{{L}}\d]){Regex.Escape(secret.Trim())}(?![\p{{L}}\d])", secret.Any(char.IsDigit) ? "[number]" : "[customer]",
+            masked = Regex.Replace(masked, $@"(?<![\p{{L}}\d]){Regex.Escape(secret.Trim())}(?![\p{{L}}\d])", secret.Any(char.IsDigit) ? "[order]" : "[customer]",
                 RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
-        masked = PhonePattern().Replace(masked, "[phone]");
-        return OrderPattern().Replace(masked, "[order]");
+        return masked;
     }
 
     public async Task<IReadOnlyList<LessonReads>> ReadsAsync(CancellationToken ct)
@@ -231,6 +231,6 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
     [GeneratedRegex(@"(?<!\w)\+?\d[\d \-]{6,}\d(?!\w)", RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();
 
-    [GeneratedRegex(@"#\s?\d{3,}|\b(?:order|ordre|bestilling)\s*(?:nr\.?|no\.?|number)?\s*#?\d{3,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"#\s?\d{3,}|(?<=\b(?:order|ordre|bestilling)\s*(?:nr\.?|no\.?|number)?\s*)\d{3,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex OrderPattern();
 }

@@ -95,13 +95,15 @@ public sealed class RecoveryReport(IDbContextFactory<MemberCareDb> dbFactory, IO
         }
         var skus = defect.Links.Where(l => l.Kind == DefectLinkKind.Sku).Select(l => l.Key).ToList();
         var linkedCustomers = defect.Links.Where(l => l.Kind == DefectLinkKind.Customer).Select(l => l.RefId!.Value).ToList();
-        return await db.Orders.AsNoTracking()
-            .Where(o => !linkedCustomers.Contains(o.CustomerId))
-            .SelectMany(o => o.Lines.Where(l => skus.Contains(l.Sku)), (o, l) => new { o.CustomerId, o.Number, l.Sku, o.PlacedAt })
-            .Join(db.Customers, x => x.CustomerId, c => c.Id, (x, c) => new OutreachCandidate(c.Id, c.Name, c.Email, x.Number, x.Sku, x.PlacedAt))
+        var rows = await db.OrderLines.AsNoTracking()
+            .Where(l => skus.Contains(l.Sku))
+            .Join(db.Orders, l => l.OrderId, o => o.Id, (l, o) => new { o.CustomerId, o.Number, l.Sku, o.PlacedAt })
+            .Where(x => !linkedCustomers.Contains(x.CustomerId))
+            .Join(db.Customers, x => x.CustomerId, c => c.Id, (x, c) => new { c.Id, c.Name, c.Email, x.Number, x.Sku, x.PlacedAt })
             .OrderByDescending(x => x.PlacedAt)
             .Take(500)
             .ToListAsync(ct);
+        return [.. rows.Select(x => new OutreachCandidate(x.Id, x.Name, x.Email, x.Number, x.Sku, x.PlacedAt))];
     }
 
     private static int HistoryBand(int ordersBefore) => ordersBefore switch

@@ -38,6 +38,7 @@ public sealed class DemoStore(IDbContextFactory<MemberCareDb> dbFactory, TimePro
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Defects.ExecuteDeleteAsync(ct);
         await db.Messages.ExecuteDeleteAsync(ct);
         await db.Conversations.ExecuteDeleteAsync(ct);
         await db.OrderLines.ExecuteDeleteAsync(ct);
@@ -54,6 +55,8 @@ public sealed class DemoStore(IDbContextFactory<MemberCareDb> dbFactory, TimePro
         var conversations = shop.CreateConversations(customers, orders);
         db.Orders.AddRange(orders);
         db.Conversations.AddRange(conversations);
+        await db.SaveChangesAsync(ct);
+        db.Defects.AddRange(DemoDefects.Create(conversations, orders, time.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 
