@@ -106,7 +106,7 @@ public sealed class WorkspaceComponentTests
         foreach (var type in new[]
         {
             typeof(CaseFile), typeof(ConversationDesk), typeof(Mentions), typeof(MacroLibrary), typeof(PresenceBoard),
-            typeof(StaffDirectory), typeof(IWorkspaceFeed), typeof(TimeProvider),
+            typeof(StaffDirectory), typeof(IWorkspaceFeed), typeof(TimeProvider), typeof(Features.Defects.DefectLog),
         })
         {
             ctx.Services.AddSingleton(type, app.Services.GetRequiredService(type));
