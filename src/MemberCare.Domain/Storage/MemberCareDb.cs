@@ -1,6 +1,7 @@
 using MemberCare.Domain.Channels;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
+using MemberCare.Domain.Defects;
 using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Departments;
 using MemberCare.Domain.Orders;
@@ -51,6 +52,12 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<RoutingRule> RoutingRules => Set<RoutingRule>();
     public DbSet<RoutingState> RoutingState => Set<RoutingState>();
     public DbSet<ConversationRouting> ConversationRoutings => Set<ConversationRouting>();
+    public DbSet<Defect> Defects => Set<Defect>();
+    public DbSet<DefectLink> DefectLinks => Set<DefectLink>();
+    public DbSet<DefectAction> DefectActions => Set<DefectAction>();
+    public DbSet<RecoveryTask> RecoveryTasks => Set<RecoveryTask>();
+    public DbSet<LessonAcknowledgement> LessonAcknowledgements => Set<LessonAcknowledgement>();
+    public DbSet<BriefingMailing> BriefingMailings => Set<BriefingMailing>();
 
     /// <summary>Pinned, so the schema does not follow whatever Identity's options say at design time.</summary>
     protected override Version SchemaVersion => IdentitySchemaVersions.Version2;

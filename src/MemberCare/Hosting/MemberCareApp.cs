@@ -2,6 +2,7 @@ using MemberCare.Channels;
 using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Delivery;
+using MemberCare.Features.Defects;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Departments;
 using MemberCare.Features.Health;
@@ -55,6 +56,7 @@ public static class MemberCareApp
         builder.Services.AddSingleton<InboxViews>();
         builder.Services.AddSingleton<CaseFile>();
         builder.Services.AddSpikeDetection();
+        builder.Services.AddDefects();
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddMudServices();
@@ -98,6 +100,7 @@ public static class MemberCareApp
         app.MapBenchApi(app.Configuration);
         app.MapAccountApi();
         app.MapSpikesApi();
+        app.MapDefectsApi();
         // A host built from another entry assembly (a benchmark) has no static-asset manifest and serves no pages.
         if (File.Exists(Path.Combine(AppContext.BaseDirectory, $"{app.Environment.ApplicationName}.staticwebassets.endpoints.json")))
         {

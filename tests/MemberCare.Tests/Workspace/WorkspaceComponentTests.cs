@@ -106,7 +106,7 @@ public sealed class WorkspaceComponentTests
         foreach (var type in new[]
         {
             typeof(CaseFile), typeof(ConversationDesk), typeof(Mentions), typeof(MacroLibrary), typeof(PresenceBoard),
-            typeof(StaffDirectory), typeof(IWorkspaceFeed), typeof(TimeProvider),
+            typeof(StaffDirectory), typeof(IWorkspaceFeed), typeof(TimeProvider), typeof(Features.Defects.DefectLog),
             typeof(Features.Departments.Handoffs), typeof(Features.Routing.RuleBook),
         })
         {

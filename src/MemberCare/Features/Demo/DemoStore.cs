@@ -38,6 +38,7 @@ public sealed class DemoStore(IDbContextFactory<MemberCareDb> dbFactory, TimePro
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Defects.ExecuteDeleteAsync(ct);
         await db.Messages.ExecuteDeleteAsync(ct);
         await db.Conversations.ExecuteDeleteAsync(ct);
         await db.OrderLines.ExecuteDeleteAsync(ct);
@@ -56,6 +57,7 @@ public sealed class DemoStore(IDbContextFactory<MemberCareDb> dbFactory, TimePro
         db.Conversations.AddRange(conversations);
         await db.SaveChangesAsync(ct);
         db.Handoffs.AddRange(DemoHandoffs.Plan(conversations, time.GetUtcNow()));
+        db.Defects.AddRange(DemoDefects.Create(conversations, orders, time.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace MemberCare.Features.Workspace;
 
-public sealed record NotificationView(long Id, long ConversationId, string FromName, string Text, DateTimeOffset CreatedAt, bool Read);
+public sealed record NotificationView(long Id, long? ConversationId, long? DefectId, string FromName, string Text, DateTimeOffset CreatedAt, bool Read);
 
 /// <summary>Internal notes that @mention colleagues by user name, and the notifications that follow.</summary>
 public sealed partial class Mentions(
@@ -51,7 +51,7 @@ public sealed partial class Mentions(
             .Where(n => n.UserId == userId)
             .OrderByDescending(n => n.Id)
             .Take(limit)
-            .Select(n => new NotificationView(n.Id, n.ConversationId, n.FromName, n.Text, n.CreatedAt, n.ReadAt != null))
+            .Select(n => new NotificationView(n.Id, n.ConversationId, n.DefectId, n.FromName, n.Text, n.CreatedAt, n.ReadAt != null))
             .ToListAsync(ct);
     }
 

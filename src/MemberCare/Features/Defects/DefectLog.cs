@@ -1,0 +1,304 @@
+using System.Globalization;
+using MemberCare.Domain.Conversations;
+using MemberCare.Domain.Defects;
+using MemberCare.Domain.Orders;
+using MemberCare.Domain.Storage;
+using MemberCare.Features.Search;
+using MemberCare.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace MemberCare.Features.Defects;
+
+/// <summary>The mistakes log: open, link, investigate, act, close with a lesson. Pages and the API both call it.</summary>
+public sealed class DefectLog(
+    IDbContextFactory<MemberCareDb> dbFactory,
+    IMessageSearch search,
+    BlamelessCheck blameless,
+    IOptions<DefectOptions> options,
+    TimeProvider time)
+{
+    public const int MaxLinks = 500;
+
+    public async Task<IReadOnlyList<DefectSummary>> ListAsync(DefectStatus? status, DefectCategory? category, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Defects.AsNoTracking();
+        if (status is { } s)
+        {
+            query = query.Where(d => d.Status == s);
+        }
+        if (category is { } c)
+        {
+            query = query.Where(d => d.Category == c);
+        }
+        var rows = await query
+            .OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id)
+            .Take(500)
+            .Select(d => new
+            {
+                d.Id,
+                d.Title,
+                d.Category,
+                d.Severity,
+                d.Status,
+                d.SignatureKey,
+                d.OwnerId,
+                d.OpenedAt,
+                d.UpdatedAt,
+                Conversations = d.Links.Count(l => l.Kind == DefectLinkKind.Conversation),
+                Customers = d.Links.Count(l => l.Kind == DefectLinkKind.Customer),
+                OpenActions = d.Actions.Count(a => a.DoneAt == null),
+            })
+            .ToListAsync(ct);
+        return [.. rows.Select(d => new DefectSummary(d.Id, d.Title, d.Category.ToKey(), d.Severity.ToKey(), d.Status.ToKey(), d.SignatureKey,
+            d.OwnerId, d.Conversations, d.Customers, d.OpenActions, d.OpenedAt, d.UpdatedAt))];
+    }
+
+    public async Task<DefectDetail?> GetAsync(long id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var defect = await LoadAsync(db, id, tracking: false, ct);
+        return defect is null ? null : await DetailAsync(db, defect, ct);
+    }
+
+    /// <summary>Opens a defect with what it touched already linked; the factory the spike detector's "accept" also uses.</summary>
+    public async Task<(DefectDetail Defect, LinkResult Links)> OpenAsync(
+        string title, DefectCategory category, DefectSeverity severity, string? signatureKey, string openedBy, string? ownerId,
+        LinkRequest links, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var signature = string.IsNullOrWhiteSpace(signatureKey)
+            ? await GuessSignatureAsync(db, links.ConversationIds ?? [], ct) ?? category.ToKey()
+            : signatureKey;
+        var defect = Defect.Open(title, category, severity, signature, openedBy, ownerId, now);
+        db.Defects.Add(defect);
+        var result = await LinkIntoAsync(db, defect, links, now, ct);
+        await db.SaveChangesAsync(ct);
+        return (await DetailAsync(db, defect, ct), result);
+    }
+
+    /// <summary>"This was our mistake": a defect from one conversation, with its customer, order and SKUs linked.</summary>
+    public async Task<DefectDetail?> OpenFromConversationAsync(
+        long conversationId, string? title, DefectCategory category, DefectSeverity severity, string? signatureKey, string openedBy, CancellationToken ct)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var conversation = await db.Conversations.AsNoTracking().Where(c => c.Id == conversationId)
+                .Select(c => new { c.Subject, c.LastMessagePreview, c.OrderNumber }).FirstOrDefaultAsync(ct);
+            if (conversation is null)
+            {
+                return null;
+            }
+            title = string.IsNullOrWhiteSpace(title) ? conversation.Subject ?? conversation.LastMessagePreview ?? $"Conversation {conversationId}" : title;
+            var orders = conversation.OrderNumber is null ? [] : new[] { conversation.OrderNumber };
+            var (defect, _) = await OpenAsync(title, category, severity, signatureKey, openedBy, null,
+                new LinkRequest([conversationId], orders, null, null, null), ct);
+            return defect;
+        }
+    }
+
+    public async Task<(DefectOutcome Outcome, LinkResult? Result)> LinkAsync(long id, LinkRequest links, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var defect = await LoadAsync(db, id, tracking: true, ct);
+        if (defect is null)
+        {
+            return (DefectOutcome.NotFound, null);
+        }
+        var result = await LinkIntoAsync(db, defect, links, now, ct);
+        await db.SaveChangesAsync(ct);
+        return (DefectOutcome.Done, result);
+    }
+
+    public Task<(DefectOutcome Outcome, DefectDetail? Defect)> MoveAsync(long id, DefectStatus to, CancellationToken ct) =>
+        ChangeAsync(id, (d, now) => d.MoveTo(to, now, options.Value.VerificationPeriod), ct);
+
+    public async Task<(DefectOutcome Outcome, RootCauseResult? Result)> SetRootCauseAsync(long id, IReadOnlyList<string> whys, CauseCategory? category, CancellationToken ct)
+    {
+        var (outcome, detail) = await ChangeAsync(id, (d, now) =>
+        {
+            d.SetRootCause(whys, category, now);
+            return DefectOutcome.Done;
+        }, ct);
+        if (detail is null)
+        {
+            return (outcome, null);
+        }
+        return (outcome, new RootCauseResult(detail, await blameless.WarningsAsync(whys, ct)));
+    }
+
+    public Task<(DefectOutcome Outcome, DefectDetail? Defect)> AddActionAsync(
+        long id, ActionKind kind, string description, string? ownerUserId, string? ownerDepartment, DateTimeOffset dueAt, CancellationToken ct) =>
+        ChangeAsync(id, (d, now) =>
+        {
+            if (d.Status == DefectStatus.Closed)
+            {
+                return DefectOutcome.IllegalTransition;
+            }
+            d.AddAction(kind, description, ownerUserId, ownerDepartment, dueAt, now);
+            return DefectOutcome.Done;
+        }, ct);
+
+    public Task<(DefectOutcome Outcome, DefectDetail? Defect)> CompleteActionAsync(long id, long actionId, string evidence, CancellationToken ct) =>
+        ChangeAsync(id, (d, now) => d.CompleteAction(actionId, evidence, now, options.Value.VerificationPeriod), ct);
+
+    public Task<(DefectOutcome Outcome, DefectDetail? Defect)> CloseAsync(long id, string what, string why, string change, CancellationToken ct) =>
+        ChangeAsync(id, (d, now) => d.Close(what, why, change, now), ct);
+
+    public Task<(DefectOutcome Outcome, DefectDetail? Defect)> PlanRecoveryAsync(long id, long customerId, Remedy remedy, decimal amount, CancellationToken ct) =>
+        ChangeAsync(id, (d, _) =>
+        {
+            var task = d.Recoveries.FirstOrDefault(r => r.CustomerId == customerId);
+            if (task is null)
+            {
+                return DefectOutcome.NotFound;
+            }
+            task.Plan(remedy, amount);
+            return DefectOutcome.Done;
+        }, ct);
+
+    public Task<(DefectOutcome Outcome, DefectDetail? Defect)> CompleteRecoveryAsync(long id, long customerId, int handlingMinutes, CancellationToken ct) =>
+        ChangeAsync(id, (d, now) =>
+        {
+            var task = d.Recoveries.FirstOrDefault(r => r.CustomerId == customerId);
+            if (task is null)
+            {
+                return DefectOutcome.NotFound;
+            }
+            task.Complete(handlingMinutes, now);
+            return DefectOutcome.Done;
+        }, ct);
+
+    public async Task<DefectOutcome> AcknowledgeLessonAsync(long id, string userId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var published = await db.Defects.AnyAsync(d => d.Id == id && d.LessonPublishedAt != null, ct);
+        if (!published)
+        {
+            return DefectOutcome.NotFound;
+        }
+        if (await db.LessonAcknowledgements.AnyAsync(a => a.DefectId == id && a.UserId == userId, ct))
+        {
+            return DefectOutcome.AlreadyDone;
+        }
+        db.LessonAcknowledgements.Add(new LessonAcknowledgement(id, userId, time.GetUtcNow()));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            return DefectOutcome.AlreadyDone;
+        }
+        return DefectOutcome.Done;
+    }
+
+    private async Task<(DefectOutcome Outcome, DefectDetail? Defect)> ChangeAsync(long id, Func<Defect, DateTimeOffset, DefectOutcome> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var defect = await LoadAsync(db, id, tracking: true, ct);
+        if (defect is null)
+        {
+            return (DefectOutcome.NotFound, null);
+        }
+        var outcome = change(defect, time.GetUtcNow());
+        if (outcome == DefectOutcome.Done)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        return (outcome, await DetailAsync(db, defect, ct));
+    }
+
+    private static async Task<Defect?> LoadAsync(MemberCareDb db, long id, bool tracking, CancellationToken ct)
+    {
+        var query = db.Defects.Include(d => d.Links).Include(d => d.Actions).Include(d => d.Recoveries).AsSplitQuery();
+        return await (tracking ? query : query.AsNoTracking()).FirstOrDefaultAsync(d => d.Id == id, ct);
+    }
+
+    private async Task<LinkResult> LinkIntoAsync(MemberCareDb db, Defect defect, LinkRequest links, DateTimeOffset now, CancellationToken ct)
+    {
+        var unknown = new List<string>();
+        var conversationIds = (links.ConversationIds ?? []).ToHashSet();
+        if (!string.IsNullOrWhiteSpace(links.Search))
+        {
+            foreach (var hit in await search.SearchAsync(links.Search, MaxLinks, ct))
+            {
+                conversationIds.Add(hit.ConversationId);
+            }
+        }
+        int conversations = 0, orders = 0, skus = 0, customers = 0;
+        var ids = conversationIds.Take(MaxLinks).ToList();
+        var found = await db.Conversations.AsNoTracking().Where(c => ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.CustomerId, c.CreatedAt, c.OrderNumber }).ToListAsync(ct);
+        unknown.AddRange(ids.Except(found.Select(f => f.Id)).Select(i => $"conversation {i}"));
+        var customersBefore = defect.Recoveries.Count;
+        foreach (var c in found)
+        {
+            conversations += defect.LinkConversation(c.Id, c.CustomerId, c.CreatedAt, now) ? 1 : 0;
+        }
+        var numbers = (links.OrderNumbers ?? []).Select(Order.NormalizeNumber)
+            .Concat(found.Where(f => f.OrderNumber is not null).Select(f => f.OrderNumber!))
+            .Distinct().Take(MaxLinks).ToList();
+        var requestedNumbers = (links.OrderNumbers ?? []).Select(Order.NormalizeNumber).ToHashSet();
+        var orderRows = await db.Orders.AsNoTracking().Where(o => numbers.Contains(o.Number))
+            .Select(o => new { o.Id, o.Number, o.CustomerId }).ToListAsync(ct);
+        unknown.AddRange(requestedNumbers.Except(orderRows.Select(o => o.Number)).Select(n => $"order {n}"));
+        foreach (var o in orderRows)
+        {
+            orders += defect.LinkOrder(o.Id, o.Number, now) ? 1 : 0;
+            defect.LinkCustomer(o.CustomerId, now);
+        }
+        foreach (var sku in (links.Skus ?? []).Take(MaxLinks))
+        {
+            skus += defect.LinkSku(sku, now) ? 1 : 0;
+        }
+        var customerIds = (links.CustomerIds ?? []).Distinct().Take(MaxLinks).ToList();
+        var knownCustomers = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct);
+        unknown.AddRange(customerIds.Except(knownCustomers).Select(i => $"customer {i}"));
+        foreach (var customerId in knownCustomers)
+        {
+            defect.LinkCustomer(customerId, now);
+        }
+        customers = defect.Recoveries.Count - customersBefore;
+        return new LinkResult(conversations, orders, skus, customers, unknown);
+    }
+
+    /// <summary>The first conversation's concern and the SKU its order names, or its concern alone.</summary>
+    private static async Task<string?> GuessSignatureAsync(MemberCareDb db, IReadOnlyList<long> conversationIds, CancellationToken ct)
+    {
+        if (conversationIds.Count == 0)
+        {
+            return null;
+        }
+        var first = conversationIds[0];
+        var conversation = await db.Conversations.AsNoTracking().Where(c => c.Id == first)
+            .Select(c => new { c.ConcernType, c.OrderNumber }).FirstOrDefaultAsync(ct);
+        if (conversation?.ConcernType is not { } concern)
+        {
+            return null;
+        }
+        var sku = conversation.OrderNumber is null ? null : await db.Orders.AsNoTracking()
+            .Where(o => o.Number == conversation.OrderNumber).SelectMany(o => o.Lines).Select(l => l.Sku).FirstOrDefaultAsync(ct);
+        return sku is null ? concern : DefectSignature.Make(concern, "sku", sku);
+    }
+
+    private static async Task<DefectDetail> DetailAsync(MemberCareDb db, Defect d, CancellationToken ct)
+    {
+        var customerIds = d.Recoveries.Select(r => r.CustomerId).ToList();
+        var names = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        return new DefectDetail(
+            d.Id, d.Title, d.Category.ToKey(), d.Severity.ToKey(), d.Status.ToKey(),
+            [.. Defect.AllowedFrom(d.Status).Select(s => s.ToKey())],
+            d.SignatureKey, d.OwnerId, d.OpenedBy, d.OpenedAt, d.FirstComplaintAt, d.CauseCategory?.ToKey(), d.FiveWhys,
+            d.VerifyingSince, d.VerifyUntil, d.VerifiedAt, d.ClosedAt, d.ReopenCount,
+            d.LessonPublishedAt is { } published ? new LessonView(d.Id, d.Title, d.LessonWhat!, d.LessonWhy!, d.LessonChange!, published) : null,
+            [.. d.Links.OrderBy(l => l.Kind).ThenBy(l => l.LinkedAt).Select(l => new DefectLinkView(l.Kind.ToKey(), l.Key, l.RefId, l.LinkedAt))],
+            [.. d.Actions.OrderBy(a => a.DueAt).ThenBy(a => a.Id).Select(a => new DefectActionView(a.Id, a.Kind.ToKey(), a.Description, a.OwnerUserId,
+                a.OwnerDepartment, a.DueAt, a.DoneAt, a.Evidence))],
+            [.. d.Recoveries.OrderBy(r => r.CustomerId).Select(r => new RecoveryView(r.Id, r.CustomerId,
+                names.GetValueOrDefault(r.CustomerId, r.CustomerId.ToString(CultureInfo.InvariantCulture)), r.Remedy.ToKey(), r.Amount, r.HandlingMinutes, r.DoneAt))]);
+    }
+}

@@ -1,0 +1,142 @@
+using MemberCare.Domain.Customers;
+using MemberCare.Domain.Defects;
+using MemberCare.Domain.Delivery;
+using MemberCare.Features.Defects;
+using MemberCare.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MemberCare.Tests.Defects;
+
+public sealed class DefectSweepTests
+{
+    private static readonly DateTimeOffset s_monday = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_complaint_with_the_same_signature_during_the_watch_reopens_the_defect_and_tells_its_owner()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(s_monday);
+        await using var app = TestApp.Sqlite(DefectData.Quiet);
+        var clock = new DefectClock(app, time);
+        var id = await VerifyingDefectAsync(app, clock, owner: "owner-7");
+        var sweep = clock.Sweep;
+
+        var other = await DefectData.CustomerAsync(app, "Per Olsen", CustomerTier.Standard, time.GetUtcNow());
+        time.Advance(TimeSpan.FromDays(1));
+        await DefectData.ComplaintAsync(app, other, "Wrong colour this time", "wrong_or_missing_item", "OTHER-1", time.GetUtcNow());
+        Assert.Empty(await sweep.WatchRecurrencesAsync(ct));
+
+        time.Advance(TimeSpan.FromDays(2));
+        var (_, messageId) = await DefectData.ComplaintAsync(app, other, "Size L again instead of M", "wrong_or_missing_item", "DRS-114", time.GetUtcNow());
+        Assert.Equal([id], await sweep.WatchRecurrencesAsync(ct));
+
+        await using var db = await app.OpenDbAsync();
+        var defect = await db.Defects.SingleAsync(d => d.Id == id, ct);
+        Assert.Equal(DefectStatus.Reopened, defect.Status);
+        Assert.Equal(messageId, defect.RecurrenceMessageId);
+        var notice = await db.StaffNotifications.SingleAsync(n => n.DefectId == id, ct);
+        Assert.Equal("owner-7", notice.UserId);
+        Assert.Empty(await sweep.WatchRecurrencesAsync(ct));
+    }
+
+    [Fact]
+    public async Task A_watch_that_ends_quietly_verifies_the_fix_and_a_later_complaint_reopens_nothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(s_monday);
+        await using var app = TestApp.Sqlite(DefectData.Quiet);
+        var clock = new DefectClock(app, time);
+        var id = await VerifyingDefectAsync(app, clock, owner: "owner-7");
+        var sweep = clock.Sweep;
+
+        time.Advance(TimeSpan.FromDays(15));
+        Assert.Equal(1, await sweep.ConfirmVerifiedAsync(ct));
+        var other = await DefectData.CustomerAsync(app, "Per Olsen", CustomerTier.Standard, time.GetUtcNow());
+        await DefectData.ComplaintAsync(app, other, "Size L again", "wrong_or_missing_item", "DRS-114", time.GetUtcNow());
+        Assert.Empty(await sweep.WatchRecurrencesAsync(ct));
+
+        await using var db = await app.OpenDbAsync();
+        var defect = await db.Defects.SingleAsync(d => d.Id == id, ct);
+        Assert.Equal(DefectStatus.Verifying, defect.Status);
+        Assert.NotNull(defect.VerifiedAt);
+    }
+
+    [Fact]
+    public async Task An_action_due_soon_is_reminded_once_however_many_sweeps_run_at_once()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(s_monday);
+        await using var app = TestApp.Sqlite(DefectData.Quiet);
+        var clock = new DefectClock(app, time);
+        var log = clock.Log;
+        var (defect, _) = await log.OpenAsync("Late parcels from Bergen", DefectCategory.LateDispatch, DefectSeverity.Medium, "where_is_my_order|warehouse:bergen",
+            "lead", null, new LinkRequest(null, null, null, null, null), ct);
+        await log.AddActionAsync(defect.Id, ActionKind.Corrective, "Second pick wave on Mondays", "owner-3", null, s_monday.AddDays(3), ct);
+        var sweep = clock.Sweep;
+
+        Assert.Equal(0, await sweep.RemindAsync(ct));
+        time.Advance(TimeSpan.FromDays(2) + TimeSpan.FromHours(1));
+        var counts = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => sweep.RemindAsync(ct), ct)));
+        Assert.Equal(1, counts.Sum());
+        time.Advance(TimeSpan.FromHours(12));
+        Assert.Equal(0, await sweep.RemindAsync(ct));
+        time.Advance(TimeSpan.FromHours(13));
+        Assert.Equal(1, await sweep.RemindAsync(ct));
+
+        await using var db = await app.OpenDbAsync();
+        var notices = await db.StaffNotifications.Where(n => n.DefectId == defect.Id).ToListAsync(ct);
+        Assert.Equal(2, notices.Count);
+        Assert.All(notices, n => Assert.Equal("owner-3", n.UserId));
+        Assert.Contains(notices, n => n.Text.Contains("is overdue", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_briefing_email_is_enqueued_once_a_day_after_its_hour()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 5, 30, 0, TimeSpan.Zero));
+        await using var probe = TestApp.Sqlite(DefectData.Quiet);
+        long targetId;
+        await using (var db = await probe.OpenDbAsync())
+        {
+            var target = new DeliveryTarget("Care leads", DeliveryKind.Email, "leads@example.com", null);
+            db.DeliveryTargets.Add(target);
+            await db.SaveChangesAsync(ct);
+            targetId = target.Id;
+        }
+        var briefing = new DefectClock(probe, time, new DefectOptions { BriefingHour = 7, BriefingTargetId = targetId, TimeZone = "UTC" }).Briefing;
+
+        Assert.False(await briefing.MailIfDueAsync(ct));
+        time.Advance(TimeSpan.FromHours(2));
+        var sent = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => briefing.MailIfDueAsync(ct), ct)));
+        Assert.Equal(1, sent.Count(s => s));
+        Assert.False(await briefing.MailIfDueAsync(ct));
+        time.Advance(TimeSpan.FromDays(1));
+        Assert.True(await briefing.MailIfDueAsync(ct));
+
+        await using var check = await probe.OpenDbAsync();
+        var mails = await check.Outbox.OrderBy(m => m.Id).ToListAsync(ct);
+        Assert.Equal(2, mails.Count);
+        Assert.Equal("Daily briefing for 2026-03-01", mails[0].Subject);
+        Assert.Equal("briefing.daily", mails[0].EventType);
+        Assert.Equal(2, await check.BriefingMailings.CountAsync(ct));
+    }
+
+    private static async Task<long> VerifyingDefectAsync(TestApp app, DefectClock clock, string owner)
+    {
+        var time = clock.Time;
+        var ct = TestContext.Current.CancellationToken;
+        var customer = await DefectData.CustomerAsync(app, "Kari Nordmann", CustomerTier.Gold, time.GetUtcNow());
+        var (conversation, _) = await DefectData.ComplaintAsync(app, customer, "I got size L, not M", "wrong_or_missing_item", "DRS-114", time.GetUtcNow());
+        var log = clock.Log;
+        var (defect, _) = await log.OpenAsync("Wrong sizes", DefectCategory.PickOrPackError, DefectSeverity.High, "wrong_or_missing_item|sku:DRS-114",
+            "lead", owner, new LinkRequest([conversation], null, null, null, null), ct);
+        var (_, withAction) = await log.AddActionAsync(defect.Id, ActionKind.Corrective, "Relabel", owner, null, time.GetUtcNow().AddDays(1), ct);
+        var (outcome, verifying) = await log.CompleteActionAsync(defect.Id, withAction!.Actions[0].Id, "Photo", ct);
+        Assert.Equal(DefectOutcome.Done, outcome);
+        Assert.Equal("verifying", verifying!.Status);
+        return defect.Id;
+    }
+}
