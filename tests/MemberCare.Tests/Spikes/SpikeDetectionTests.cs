@@ -166,6 +166,11 @@ public sealed class SpikeDetectionTests
         var handedOn = await accepted.Content.ReadFromJsonAsync<AcceptedSpike>(ct);
         Assert.Equal(detail.Messages.Select(m => m.MessageId).Order(), handedOn!.MessageIds);
         Assert.Equal(8, handedOn.ConversationIds.Count);
+        var defect = await client.GetFromJsonAsync<Features.Defects.DefectDetail>($"/api/v1/defects/{handedOn.DefectId}", ct);
+        Assert.Equal("open", defect!.Status, ignoreCase: true);
+        Assert.Equal(alert.Signature.ToLowerInvariant(), defect.SignatureKey);
+        Assert.Equal(handedOn.ConversationIds, defect.Links.Where(l => l.Kind.Equals("conversation", StringComparison.OrdinalIgnoreCase)).Select(l => l.RefId!.Value).Order());
+        Assert.NotEmpty(defect.Recoveries);
         Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync($"/api/v1/spikes/{alert.Id}/dismiss", null, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/v1/spikes/999999/accept", null, ct)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/v1/spikes?status=maybe", ct)).StatusCode);

@@ -67,16 +67,29 @@ public sealed class DefectLog(
         string title, DefectCategory category, DefectSeverity severity, string? signatureKey, string openedBy, string? ownerId,
         LinkRequest links, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (defect, result) = await AddAsync(db, title, category, severity, signatureKey, openedBy, ownerId, links, ct);
+        await db.SaveChangesAsync(ct);
+        return (await DetailAsync(db, defect, ct), result);
+    }
+
+    /// <summary>
+    /// Adds a defect with its links to <paramref name="db"/> without saving, so a caller can commit it together with
+    /// its own change (accepting a spike alert).
+    /// </summary>
+    public async Task<(Defect Defect, LinkResult Links)> AddAsync(
+        MemberCareDb db, string title, DefectCategory category, DefectSeverity severity, string? signatureKey, string openedBy, string? ownerId,
+        LinkRequest links, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(links);
+        var now = time.GetUtcNow();
         var signature = string.IsNullOrWhiteSpace(signatureKey)
             ? await GuessSignatureAsync(db, links.ConversationIds ?? [], ct) ?? category.ToKey()
             : signatureKey;
         var defect = Defect.Open(title, category, severity, signature, openedBy, ownerId, now);
         db.Defects.Add(defect);
-        var result = await LinkIntoAsync(db, defect, links, now, ct);
-        await db.SaveChangesAsync(ct);
-        return (await DetailAsync(db, defect, ct), result);
+        return (defect, await LinkIntoAsync(db, defect, links, now, ct));
     }
 
     /// <summary>"This was our mistake": a defect from one conversation, with its customer, order and SKUs linked.</summary>

@@ -1,3 +1,4 @@
+using MemberCare.Domain.Defects;
 using MemberCare.Domain.Spikes;
 using MemberCare.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -26,7 +27,7 @@ public sealed record LinkedMessage(long MessageId, long ConversationId, string C
 public sealed record SpikeAlertDetail(SpikeAlertSummary Alert, IReadOnlyList<LinkedMessage> Messages);
 
 /// <summary>What an accepted alert hands on to become a defect: the signature and everything it linked.</summary>
-public sealed record AcceptedSpike(long AlertId, string Concern, string Signature, string Label, IReadOnlyList<long> MessageIds, IReadOnlyList<long> ConversationIds);
+public sealed record AcceptedSpike(long AlertId, string Concern, string Signature, string Label, IReadOnlyList<long> MessageIds, IReadOnlyList<long> ConversationIds, long DefectId);
 
 public enum DecisionOutcome
 {
@@ -36,7 +37,7 @@ public enum DecisionOutcome
 }
 
 /// <summary>The leads' side of spike detection: the alerts, and accepting or dismissing one.</summary>
-public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, IOptions<SpikeOptions> options, TimeProvider time)
+public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, IOptions<SpikeOptions> options, TimeProvider time, Defects.DefectLog defects)
 {
     public const int MaxList = 200;
 
@@ -89,12 +90,27 @@ public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, IOpti
         alert.Accept(by, time.GetUtcNow());
         var messageIds = alert.Messages.Select(m => m.MessageId).Order().ToList();
         var conversationIds = await db.Messages.Where(m => messageIds.Contains(m.Id)).Select(m => m.ConversationId).Distinct().OrderBy(c => c).ToListAsync(ct);
+        // The proposed defect becomes a real one in the same save: an accepted alert always has its defect.
+        var (defect, _) = await defects.AddAsync(db, $"Spike: {alert.Label}", CategoryOf(alert.Concern), DefectSeverity.High,
+            alert.Signature.ToLowerInvariant(), by, ownerId: null, new Defects.LinkRequest(conversationIds, null, null, null, null), ct);
         if (!await TrySaveAsync(db, ct))
         {
             return (DecisionOutcome.AlreadyDecided, null);
         }
-        return (DecisionOutcome.Done, new AcceptedSpike(alert.Id, alert.Concern, alert.Signature, alert.Label, messageIds, conversationIds));
+        return (DecisionOutcome.Done, new AcceptedSpike(alert.Id, alert.Concern, alert.Signature, alert.Label, messageIds, conversationIds, defect.Id));
     }
+
+    /// <summary>The mistake a spike of a concern most likely points at; the lead can reclassify the defect.</summary>
+    public static DefectCategory CategoryOf(string concern) => concern switch
+    {
+        "wrong_or_missing_item" => DefectCategory.PickOrPackError,
+        "damaged_item" => DefectCategory.CarrierDamage,
+        "where_is_my_order" => DefectCategory.LateDispatch,
+        "product_quality" => DefectCategory.ProductFault,
+        "not_as_described" or "sizing_fit" => DefectCategory.ListingError,
+        "website_app" or "payment_billing" => DefectCategory.PricingOrWebsiteError,
+        _ => DefectCategory.ServiceError,
+    };
 
     /// <summary>
     /// Dismisses a proposed alert; its signature then alerts only above the dismissed count. The same messages also
