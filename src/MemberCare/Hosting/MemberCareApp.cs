@@ -1,8 +1,8 @@
 using MemberCare.Channels;
 using MemberCare.Features.Bench;
 using MemberCare.Features.Conversations;
-using MemberCare.Features.Delivery;
 using MemberCare.Features.Defects;
+using MemberCare.Features.Delivery;
 using MemberCare.Features.Demo;
 using MemberCare.Features.Departments;
 using MemberCare.Features.Health;

@@ -6,8 +6,8 @@ using MemberCare.Domain.Delivery;
 using MemberCare.Features.Conversations;
 using MemberCare.Features.Delivery;
 using MemberCare.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace MemberCare.Tests.Delivery;
 
