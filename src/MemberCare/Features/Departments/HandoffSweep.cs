@@ -50,6 +50,9 @@ public sealed class HandoffSweep(
     /// <summary>One pass: returns how many reminders and escalations this node sent.</summary>
     public async Task<(int Reminded, int Escalated)> SweepAsync(CancellationToken ct)
     {
+        // A claimed hand-off is acted on with this node's view of its department; another node may have changed the
+        // department's connection or lead moments ago, so the view is brought up to date first (one version read).
+        await rules.RefreshAsync(ct);
         var now = clock.Now;
         var soon = now + options.Value.RemindBefore;
         var reminded = await ClaimAndActAsync(
