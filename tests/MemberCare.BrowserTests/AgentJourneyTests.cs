@@ -218,15 +218,4 @@ public sealed partial class AgentJourneyTests
     /// <summary>The prerendered page is visible before its circuit connects; live updates need the circuit.</summary>
     private static Task WaitForInteractivityAsync(IPage page) =>
         page.Locator(".mc-inbox[data-interactive='true']").WaitForAsync(new() { Timeout = 10000 });
-
-    private sealed class Screenshots(IPage page, string journey)
-    {
-        private int _step;
-
-        public async Task TakeAsync(string name) => await page.ScreenshotAsync(new PageScreenshotOptions
-        {
-            Path = Path.Combine(Chromium.ScreenshotFolder(), $"{journey}-{++_step:00}-{name}.png"),
-            FullPage = true,
-        });
-    }
 }

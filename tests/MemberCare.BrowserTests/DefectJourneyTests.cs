@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using MemberCare.Domain.Spikes;
+using MemberCare.Domain.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace MemberCare.BrowserTests;
@@ -51,6 +55,92 @@ public sealed class DefectJourneyTests
         await Assertions.Expect(status).ToContainTextAsync("open");
         await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Recovery tasks" })).ToContainTextAsync("Kari Nordmann");
 
+        await FixAndCloseWithLessonAsync(page, status);
+    }
+
+    [Fact]
+    public async Task A_lead_accepts_a_spike_alert_fixes_the_defect_it_opens_closes_it_with_a_lesson_and_reads_it_in_the_briefing()
+    {
+        await using var app = new BrowserApp();
+        app.Start();
+        using var api = app.CreateApiClient();
+        string[] customers = ["Kari Nordmann", "Nora Berg", "Ola Hansen"];
+        for (var i = 0; i < customers.Length; i++)
+        {
+            var response = await api.PostAsJsonAsync("/api/v1/messages", new
+            {
+                channel = "email",
+                externalId = $"spike-journey-{i}",
+                customer = new { name = customers[i], email = $"spike{i}@example.com" },
+                text = "I ordered the linen dress in M and got an L. Second time this month!",
+            }, Ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        await RaiseSpikeAlertAsync(app, "Wrong size: linen dress", ["spike-journey-0", "spike-journey-1", "spike-journey-2"]);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 1000 } });
+        var shots = new Screenshots(page, "spike-journey");
+        await SignInAsync(page, app);
+
+        // The proposed alert, with the messages that raised it.
+        await page.GotoAsync(app.BaseUrl + "/spikes");
+        await page.Locator(".mc-page[data-interactive='true']").WaitForAsync(new() { Timeout = 10000 });
+        var alert = page.GetByRole(AriaRole.List, new() { Name = "Spikes" }).GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Wrong size: linen dress" });
+        await Assertions.Expect(alert).ToContainTextAsync("Proposed");
+        await alert.GetByRole(AriaRole.Link, new() { Name = "Wrong size: linen dress" }).ClickAsync();
+        await page.Locator(".mc-page[data-interactive='true']").WaitForAsync(new() { Timeout = 10000 });
+        await Assertions.Expect(alert.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("Nora Berg") })).ToBeVisibleAsync();
+        await shots.TakeAsync("proposed-alert");
+
+        // Accepting opens the defect, with every linked customer in recovery.
+        await alert.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("/defects/\\d+$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Defect #\\d+") })).ToBeVisibleAsync();
+        var status = page.GetByRole(AriaRole.Status, new() { Name = "Defect status" });
+        await Assertions.Expect(status).ToContainTextAsync("open");
+        var recovery = page.GetByRole(AriaRole.Table, new() { Name = "Recovery tasks" });
+        foreach (var customer in customers)
+        {
+            await Assertions.Expect(recovery).ToContainTextAsync(customer);
+        }
+        await shots.TakeAsync("defect-from-alert");
+
+        await FixAndCloseWithLessonAsync(page, status);
+        await shots.TakeAsync("briefing-lesson");
+    }
+
+    /// <summary>What the detector writes when a signature tips: its baseline and a proposed alert linking the messages.</summary>
+    private static async Task RaiseSpikeAlertAsync(BrowserApp app, string label, IReadOnlyList<string> externalIds)
+    {
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<MemberCareDb>>().CreateDbContextAsync(Ct);
+        var messages = await db.Messages.Where(m => m.ExternalId != null && externalIds.Contains(m.ExternalId)).Select(m => m.Id).ToListAsync(Ct);
+        Assert.Equal(externalIds.Count, messages.Count);
+        var baseline = SignatureBaseline.Start("journey:wrong_size:linen-dress", SignatureKind.Sku, "wrong_size", label, now.AddMinutes(-30));
+        db.SpikeBaselines.Add(baseline);
+        db.SpikeAlerts.Add(SpikeAlert.Raise(baseline, now.AddMinutes(-30), messages[^1], now, expected: 0.2, level: messages.Count, messages, now));
+        await db.SaveChangesAsync(Ct);
+    }
+
+    private static async Task SignInAsync(IPage page, BrowserApp app)
+    {
+        await page.GotoAsync(app.BaseUrl + "/inbox");
+        await page.GetByLabel("User name").FillAsync("admin");
+        await page.GetByLabel("Password").FillAsync(BrowserApp.AdminPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.GetByLabel("Current (one-time) password").FillAsync(BrowserApp.AdminPassword);
+        await page.GetByLabel("New password", new() { Exact = true }).FillAsync(NewPassword);
+        await page.GetByLabel("Repeat the new password").FillAsync(NewPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save password" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Inbox" })).ToBeVisibleAsync();
+        await page.Locator(".mc-inbox[data-interactive='true']").WaitForAsync(new() { Timeout = 10000 });
+    }
+
+    /// <summary>Root cause, an action with evidence, the lesson, and the lesson read in the daily briefing.</summary>
+    private static async Task FixAndCloseWithLessonAsync(IPage page, ILocator status)
+    {
         // Root cause, then an action.
         await page.GetByLabel("Why 1").FillAsync("The parcel held size L instead of M");
         await page.GetByLabel("Why 2").FillAsync("Two bins shared one hand-written label");

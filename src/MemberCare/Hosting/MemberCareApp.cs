@@ -40,6 +40,7 @@ public static class MemberCareApp
         builder.Services.AddSingleton<ConversationDesk>();
         builder.Services.AddOptions<DemoOptions>().BindConfiguration("Demo");
         builder.Services.AddSingleton<DemoStore>();
+        builder.Services.AddSingleton<DemoStaff>();
         builder.Services.AddSingleton<Features.Import.ShopImport>();
         builder.Services.AddChannels();
         builder.Services.AddDelivery();

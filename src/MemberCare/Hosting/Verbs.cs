@@ -44,6 +44,7 @@ public static class Verbs
             await app.Services.GetRequiredService<IDbContextFactory<MemberCareDb>>().MigrateAsync(token);
             var demo = await app.Services.GetRequiredService<DemoStore>().SeedAsync(token);
             Console.WriteLine($"The demo store is ready: {demo.Customers} customers, {demo.Orders} orders, {demo.Conversations} conversations ({demo.Messages} messages), seeded in {demo.Elapsed.TotalSeconds:0.00} s.");
+            DemoStaff.Print(await app.Services.GetRequiredService<DemoStaff>().EnsureMembersAsync(token));
             return 0;
         }, ct));
         root.Subcommands.Add(seedDemo);

@@ -53,6 +53,19 @@ public sealed class StaffDirectory(IServiceScopeFactory scopes, IDbContextFactor
         return [.. rows.Select(r => (r.Id, r.UserName ?? "", r.DisplayName))];
     }
 
+    public async Task EnsureRolesAsync()
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in StaffRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+    }
+
     public async Task<StaffChange> CreateAsync(NewStaffMember member, string? password, CancellationToken ct)
     {
         var unknownRoles = member.Roles.Except(StaffRoles.All).ToList();

@@ -1,8 +1,8 @@
 using MemberCare.Domain.Staff;
 using MemberCare.Domain.Storage;
+using MemberCare.Features.Demo;
 using MemberCare.Features.Workspace;
 using MemberCare.Hosting;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -10,14 +10,16 @@ namespace MemberCare.Features.Staff;
 
 /// <summary>
 /// After the schema is ready: the roles, the reply macros, and on the very first start an administrator whose
-/// one-time password is printed once (or taken from Staff:AdminPassword) and must be changed at first sign-in.
+/// one-time password is printed once (or taken from Staff:AdminPassword) and must be changed at first sign-in, with the
+/// demo store's colleagues when the demo store is seeded on first start.
 /// </summary>
 public sealed class StaffPreparation(
-    IServiceScopeFactory scopes,
     IDbContextFactory<MemberCareDb> dbFactory,
     StaffDirectory directory,
     MacroLibrary macros,
     IOptions<StaffOptions> options,
+    IOptions<DemoOptions> demoOptions,
+    DemoStaff demoStaff,
     ILogger<StaffPreparation> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -26,17 +28,7 @@ public sealed class StaffPreparation(
         {
             return;
         }
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
-            foreach (var role in StaffRoles.All)
-            {
-                if (!await roles.RoleExistsAsync(role))
-                {
-                    await roles.CreateAsync(new IdentityRole(role));
-                }
-            }
-        }
+        await directory.EnsureRolesAsync();
         await macros.EnsureDefaultsAsync(cancellationToken);
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -62,6 +54,10 @@ public sealed class StaffPreparation(
         else
         {
             logger.LogInformation("First start: created the administrator '{User}' with the configured one-time password", options.Value.AdminUserName);
+        }
+        if (demoOptions.Value.SeedOnFirstStart)
+        {
+            DemoStaff.Print(await demoStaff.EnsureMembersAsync(cancellationToken));
         }
     }
 
