@@ -49,7 +49,9 @@ public sealed class HandoffPostgresTests(PostgresDatabase database) : IClassFixt
 
         await using var db = await first.OpenDbAsync();
         var reminders = await db.Outbox.Where(m => m.EventType == "handoff.reminder").Select(m => m.Body).ToListAsync(ct);
-        Assert.Equal(5, reminders.Count);
+        var state = await db.Handoffs.Where(h => conversations.Contains(h.ConversationId))
+            .Select(h => new { h.Id, h.Status, h.DepartmentKey, h.AcknowledgeDueAt, h.RemindedAt, h.EscalatedAt }).ToListAsync(ct);
+        Assert.True(reminders.Count == 5, $"{reminders.Count} reminders at {time.GetUtcNow():O}; hand-offs: {string.Join("; ", state)}");
         Assert.Equal(5, await db.Handoffs.CountAsync(h => h.RemindedAt != null && conversations.Contains(h.ConversationId), ct));
     }
 }

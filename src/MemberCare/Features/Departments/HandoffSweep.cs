@@ -126,13 +126,17 @@ public sealed class HandoffSweep(
             return 0;
         }
         var handoffs = await db.Handoffs.Where(h => ids.Contains(h.Id)).ToListAsync(ct);
+        // Where the reminder goes and who the lead is are read now, inside the claim, not from this node's cached view.
+        var keys = handoffs.Select(h => h.DepartmentKey).Distinct().ToList();
+        var departments = await db.Departments.AsNoTracking().Where(d => keys.Contains(d.Key)).ToDictionaryAsync(d => d.Key, ct);
         var notified = new List<WorkspaceEvent>();
         foreach (var handoff in handoffs)
         {
-            if (!rules.Current.Departments.TryGetValue(handoff.DepartmentKey, out var policy))
+            if (!rules.Current.Departments.TryGetValue(handoff.DepartmentKey, out var cached) || !departments.TryGetValue(handoff.DepartmentKey, out var department))
             {
                 continue;
             }
+            var policy = cached with { DeliveryTargetId = department.DeliveryTargetId, LeadUserId = department.LeadUserId };
             if (act(db, handoff, policy) is { } lead)
             {
                 notified.Add(new WorkspaceEvent(WorkspaceEventKind.Notification, handoff.ConversationId, lead));
