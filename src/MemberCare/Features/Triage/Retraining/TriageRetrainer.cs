@@ -74,7 +74,8 @@ public sealed class TriageRetrainer(
         return claimed == 1;
     }
 
-    private async Task ReleaseAsync()
+    /// <summary>Frees the lease when this node holds it.</summary>
+    public async Task ReleaseAsync()
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         await db.TriageRetrainLeases
