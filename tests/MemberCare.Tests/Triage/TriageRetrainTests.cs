@@ -119,6 +119,23 @@ public sealed class TriageRetrainTests : IDisposable
         Assert.False(TriageRetrainer.Judge([], [], 0.005).NotWorse);
     }
 
+    [Fact]
+    public void Corrections_only_train_and_a_corrected_copy_of_a_held_out_text_is_left_out()
+    {
+        var texts = Enumerable.Range(0, 200).Select(i => $"message number {i} about my order").ToList();
+        var own = texts.Select(t => new LabelledText(t, t.Length % 2 == 0 ? "praise" : "other", "care-messages-en", SplitRule.TextKey(t), Real: true)).ToList();
+        var corrected = texts.Select(t => new LabelledText(t, "where_is_my_order", TriageCorpora.CorrectionsCorpus, SplitRule.TextKey(t), Real: true, PresetTest: false));
+        var recipe = TriageRecipes.Chosen(TriageTask.Concern);
+
+        var dataset = TriageDatasets.Build(TriageTask.Concern, [.. own, .. corrected], recipe);
+
+        var heldOut = dataset.Test.Select(r => r.Item.Key).ToHashSet();
+        Assert.NotEmpty(heldOut);
+        Assert.DoesNotContain(dataset.Rows, r => r.Corpus == TriageCorpora.CorrectionsCorpus && r.IsTest);
+        Assert.DoesNotContain(dataset.Train, r => r.Corpus == TriageCorpora.CorrectionsCorpus && heldOut.Contains(r.Item.Key));
+        Assert.Equal(200 - heldOut.Count, dataset.Train.Count(r => r.Corpus == TriageCorpora.CorrectionsCorpus));
+    }
+
     internal static Dictionary<string, string?> Settings(string folder, string models, string labels) => new()
     {
         ["Triage:ModelsFolder"] = models,
