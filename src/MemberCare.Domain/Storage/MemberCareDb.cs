@@ -29,6 +29,9 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<Message> Messages => Set<Message>();
     public DbSet<Department> Departments => Set<Department>();
     public DbSet<TriageCorrection> TriageCorrections => Set<TriageCorrection>();
+    public DbSet<TriageModelRelease> TriageModelReleases => Set<TriageModelRelease>();
+    public DbSet<TriageRetrain> TriageRetrains => Set<TriageRetrain>();
+    public DbSet<TriageRetrainLease> TriageRetrainLeases => Set<TriageRetrainLease>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<ChannelHealth> ChannelHealth => Set<ChannelHealth>();
     public DbSet<Macro> Macros => Set<Macro>();

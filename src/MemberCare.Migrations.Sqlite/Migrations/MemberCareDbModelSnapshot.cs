@@ -1681,6 +1681,128 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.ToTable("TriageCorrections");
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Triage.TriageModelRelease", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Concern")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Language")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Manifest")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RetrainId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Sentiment")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Version")
+                        .IsUnique();
+
+                    b.ToTable("TriageModelReleases");
+                });
+
+            modelBuilder.Entity("MemberCare.Domain.Triage.TriageRetrain", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CandidateVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Corrections")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CurrentVersion")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastCorrectionId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NewCorrections")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Node")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScoresAfter")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScoresBefore")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("TriageRetrains");
+                });
+
+            modelBuilder.Entity("MemberCare.Domain.Triage.TriageRetrainLease", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("TriageRetrainLeases");
+
+                    b.HasData(
+                        new
+                        {
+                            Id = "retrain",
+                            ExpiresAt = 1272537022464000000L
+                        });
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Workspace.Macro", b =>
                 {
                     b.Property<long>("Id")

@@ -22,7 +22,7 @@ public sealed class TrainingModelTests : IDisposable
     private static readonly string[] s_items = ["dress", "jacket", "jeans", "shirt", "coat", "sweater", "skirt", "boots"];
     private static readonly string[] s_plagg = ["kjolen", "jakka", "buksa", "skjorta", "kåpa", "genseren", "skjørtet", "støvlene"];
 
-    private static IEnumerable<string[]> Messages()
+    internal static IEnumerable<string[]> Messages()
     {
         for (var i = 0; i < s_items.Length; i++)
         {

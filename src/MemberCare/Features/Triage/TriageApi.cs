@@ -1,3 +1,4 @@
+using MemberCare.Features.Triage.Retraining;
 using MemberCare.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -15,6 +16,7 @@ public static class TriageApi
         services.AddSingleton<TriageCorrections>();
         services.AddSingleton<TriageBackfill>();
         services.AddHostedService(sp => sp.GetRequiredService<TriageBackfill>());
+        services.AddTriageRetrain();
         return services;
     }
 
@@ -33,6 +35,7 @@ public static class TriageApi
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/triage/corrections", List)
             .WithSummary("Agents' triage corrections, oldest first, from a time on (inclusive)");
+        routes.MapTriageRetrainApi();
         return routes;
     }
 

@@ -10,10 +10,17 @@ public sealed class TriageModels(IOptions<TriageOptions> options, ILogger<Triage
 {
     private readonly Lock _loading = new();
     private volatile TriageModelSet? _current;
+    private long _releaseId;
 
     public TriageModelSet? Current => _current;
 
     public string Folder { get; } = options.Value.ResolveModelsFolder();
+
+    /// <summary>The id of the database release in use (see TriageReleases); 0 while the folder's set is in use.</summary>
+    public long ReleaseId => Interlocked.Read(ref _releaseId);
+
+    /// <summary>Where the set in use was loaded from: the models folder, or the folder a release was written to.</summary>
+    public string LoadedFrom { get; private set; } = options.Value.ResolveModelsFolder();
 
     public bool Enabled => options.Value.Enabled;
 
@@ -28,7 +35,8 @@ public sealed class TriageModels(IOptions<TriageOptions> options, ILogger<Triage
             return false;
         }
         var current = _current;
-        if (current is not null && current.Stamp == ModelStamp.Of(Folder))
+        // A promoted release outranks the shipped folder; only a newer release replaces it.
+        if (current is not null && (ReleaseId > 0 || current.Stamp == ModelStamp.Of(Folder)))
         {
             return true;
         }
@@ -44,6 +52,7 @@ public sealed class TriageModels(IOptions<TriageOptions> options, ILogger<Triage
             {
                 var loaded = TriageModelSet.Load(Folder);
                 Swap(loaded);
+                LoadedFrom = Folder;
                 logger.LogInformation("Triage models {Version} loaded from {Folder} in {Milliseconds:F0} ms; fast path {FastPath}",
                     loaded.Version, Folder, loaded.LoadTime.TotalMilliseconds, loaded.FastPath);
                 if (loaded.Fast is null)
@@ -61,6 +70,17 @@ public sealed class TriageModels(IOptions<TriageOptions> options, ILogger<Triage
                 Problem = ex.Message;
                 return false;
             }
+        }
+    }
+
+    /// <summary>Swaps in a set a retrain promoted, loaded and checked from <paramref name="folder"/>.</summary>
+    public void SwapRelease(TriageModelSet next, long releaseId, string folder)
+    {
+        lock (_loading)
+        {
+            Swap(next);
+            LoadedFrom = folder;
+            Interlocked.Exchange(ref _releaseId, releaseId);
         }
     }
 

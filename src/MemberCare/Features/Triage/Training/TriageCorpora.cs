@@ -73,6 +73,9 @@ public sealed class TriageCorpora(string dataFolder, string labelsFolder, TextWr
         ["review"] = "other",
     };
 
+    /// <summary>The corpus agents' corrections (corrections.csv) are read as.</summary>
+    public const string CorrectionsCorpus = "agent-corrections";
+
     public TriageData Load()
     {
         var concern = new List<LabelledText>();
@@ -86,10 +89,11 @@ public sealed class TriageCorpora(string dataFolder, string labelsFolder, TextWr
             ("care_messages_no.csv", "care-messages-no"),
             ("care_messages_other.csv", "care-messages-other"),
             ("short_texts.csv", "short-texts"),
-            ("corrections.csv", "agent-corrections"),
+            ("corrections.csv", CorrectionsCorpus),
         })
         {
-            LoadOwnMessages(Path.Combine(labelsFolder, file), corpus, concern, sentiment, language);
+            // Agents' corrections only ever train: the held-out splits stay the same from one retrain to the next.
+            LoadOwnMessages(Path.Combine(labelsFolder, file), corpus, concern, sentiment, language, corpus == CorrectionsCorpus ? false : null);
         }
         LoadBitext(concern, language);
         LoadNorec(sentiment, language);
@@ -145,7 +149,8 @@ public sealed class TriageCorpora(string dataFolder, string labelsFolder, TextWr
             ClothingForLanguage));
     }
 
-    private void LoadOwnMessages(string path, string corpus, List<LabelledText> concern, List<LabelledText> sentiment, List<LabelledText> language)
+    private void LoadOwnMessages(
+        string path, string corpus, List<LabelledText> concern, List<LabelledText> sentiment, List<LabelledText> language, bool? presetTest)
     {
         foreach (var row in ReadRows(path))
         {
@@ -157,16 +162,16 @@ public sealed class TriageCorpora(string dataFolder, string labelsFolder, TextWr
             var key = SplitRule.TextKey(text);
             if (Concerns.Contains(Field(row, "concern")))
             {
-                concern.Add(new LabelledText(text, Field(row, "concern"), corpus, key, Real: true));
+                concern.Add(new LabelledText(text, Field(row, "concern"), corpus, key, Real: true, presetTest));
             }
             if (Sentiments.Contains(Field(row, "sentiment")))
             {
-                sentiment.Add(new LabelledText(text, Field(row, "sentiment"), corpus, key, Real: true));
+                sentiment.Add(new LabelledText(text, Field(row, "sentiment"), corpus, key, Real: true, presetTest));
             }
             var lang = NormaliseLanguage(Field(row, "language"));
             if (Languages.Contains(lang))
             {
-                language.Add(new LabelledText(text, lang, corpus, key, Real: true));
+                language.Add(new LabelledText(text, lang, corpus, key, Real: true, presetTest));
             }
         }
     }

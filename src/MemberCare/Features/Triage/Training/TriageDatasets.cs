@@ -6,6 +6,9 @@ public static class TriageDatasets
     public static TaskDataset Build(TriageTask task, IReadOnlyList<LabelledText> items, TriageRecipe recipe)
     {
         var assigned = SplitRule.Assign(items);
+        // A corrected text that another corpus holds out would leak the test into training: it is left out.
+        var heldOut = assigned.Where(a => a.IsTest).Select(a => a.Item.Key).ToHashSet(StringComparer.Ordinal);
+        assigned = [.. assigned.Where(a => a.IsTest || a.Item.Corpus != TriageCorpora.CorrectionsCorpus || !heldOut.Contains(a.Item.Key))];
         string Group(LabelledText item) => recipe.BalanceAcrossCorpora ? "" : item.Corpus;
         var counts = assigned
             .Where(a => !a.IsTest)
