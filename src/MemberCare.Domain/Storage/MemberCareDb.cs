@@ -31,6 +31,7 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<TriageCorrection> TriageCorrections => Set<TriageCorrection>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<ChannelHealth> ChannelHealth => Set<ChannelHealth>();
+    public DbSet<ChannelSilence> ChannelSilences => Set<ChannelSilence>();
     public DbSet<Macro> Macros => Set<Macro>();
     public DbSet<StaffNotification> StaffNotifications => Set<StaffNotification>();
     public DbSet<Presence> Presences => Set<Presence>();
