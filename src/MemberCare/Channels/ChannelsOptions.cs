@@ -25,9 +25,11 @@ public sealed class ChannelsOptions
     public string SilenceDepartment { get; set; } = "member_care";
 
     public TimeSpan SilenceThreshold(WebhookSource source) =>
-        Silence.TryGetValue(source.ToString(), out var own) ? own
-        : Silence.TryGetValue("default", out var fallback) ? fallback
-        : TimeSpan.FromHours(2);
+        Find(source.ToString()) ?? Find("default") ?? TimeSpan.FromHours(2);
+
+    // The binder may hand over its own dictionary, so names are matched here rather than by the dictionary's comparer.
+    private TimeSpan? Find(string name) =>
+        Silence.Where(s => string.Equals(s.Key, name, StringComparison.OrdinalIgnoreCase)).Select(s => (TimeSpan?)s.Value).FirstOrDefault();
 }
 
 public sealed class MetaOptions
