@@ -34,6 +34,7 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<TriageRetrainLease> TriageRetrainLeases => Set<TriageRetrainLease>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<ChannelHealth> ChannelHealth => Set<ChannelHealth>();
+    public DbSet<ChannelSilence> ChannelSilences => Set<ChannelSilence>();
     public DbSet<Macro> Macros => Set<Macro>();
     public DbSet<StaffNotification> StaffNotifications => Set<StaffNotification>();
     public DbSet<Presence> Presences => Set<Presence>();

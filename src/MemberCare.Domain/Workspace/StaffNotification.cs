@@ -41,5 +41,14 @@ public sealed class StaffNotification
         CreatedAt = at.ToUniversalTime(),
     };
 
+    /// <summary>A note about the system rather than a case, such as a channel that has gone silent.</summary>
+    public static StaffNotification AboutSystem(string userId, string fromName, string text, DateTimeOffset at) => new()
+    {
+        UserId = userId,
+        FromName = fromName,
+        Text = text.Length <= 200 ? text : text[..200],
+        CreatedAt = at.ToUniversalTime(),
+    };
+
     public void MarkRead(DateTimeOffset at) => ReadAt ??= at.ToUniversalTime();
 }

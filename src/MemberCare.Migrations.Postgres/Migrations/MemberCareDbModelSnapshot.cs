@@ -94,6 +94,38 @@ namespace MemberCare.Migrations.Postgres.Migrations
                     b.ToTable("ChannelSecrets");
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Channels.ChannelSilence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset?>("ClearedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("RaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("SilentSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClearedAt");
+
+                    b.HasIndex("Source", "SilentSince")
+                        .IsUnique();
+
+                    b.ToTable("ChannelSilences", (string)null);
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Channels.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")

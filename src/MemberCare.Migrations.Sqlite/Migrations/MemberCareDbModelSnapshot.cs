@@ -87,6 +87,36 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.ToTable("ChannelSecrets");
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Channels.ChannelSilence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClearedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RaisedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SilentSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClearedAt");
+
+                    b.HasIndex("Source", "SilentSince")
+                        .IsUnique();
+
+                    b.ToTable("ChannelSilences", (string)null);
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Channels.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")

@@ -1,3 +1,5 @@
+using MemberCare.Domain.Channels;
+
 namespace MemberCare.Channels;
 
 /// <summary>
@@ -9,6 +11,25 @@ public sealed class ChannelsOptions
     public MetaOptions Meta { get; set; } = new();
     public XOptions X { get; set; } = new();
     public ShopifyOptions Shopify { get; set; } = new();
+
+    /// <summary>
+    /// How long each channel may be silent in the care team's business hours before an alert, by channel name
+    /// (meta, x, shopify, email, chat, reviews); "default" covers the channels not named. Two hours when unset.
+    /// </summary>
+    public Dictionary<string, TimeSpan> Silence { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How often each node looks for silent channels.</summary>
+    public TimeSpan SilenceCheckEvery { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The department whose business hours say when silence matters.</summary>
+    public string SilenceDepartment { get; set; } = "member_care";
+
+    public TimeSpan SilenceThreshold(WebhookSource source) =>
+        Find(source.ToString()) ?? Find("default") ?? TimeSpan.FromHours(2);
+
+    // The binder may hand over its own dictionary, so names are matched here rather than by the dictionary's comparer.
+    private TimeSpan? Find(string name) =>
+        Silence.Where(s => string.Equals(s.Key, name, StringComparison.OrdinalIgnoreCase)).Select(s => (TimeSpan?)s.Value).FirstOrDefault();
 }
 
 public sealed class MetaOptions

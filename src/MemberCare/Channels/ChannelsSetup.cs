@@ -1,9 +1,11 @@
 using MemberCare.Channels.Chat;
 using MemberCare.Channels.Email;
+using MemberCare.Channels.Health;
 using MemberCare.Channels.Meta;
 using MemberCare.Channels.Shopify;
 using MemberCare.Channels.Webhooks;
 using MemberCare.Channels.X;
+using MemberCare.Domain.Channels;
 using MemberCare.Hosting;
 
 namespace MemberCare.Channels;
@@ -14,6 +16,9 @@ public static class ChannelsSetup
     {
         services.AddOptions<ChannelsOptions>().BindConfiguration("Channels");
         services.AddSingleton<ChannelHealthLog>();
+        services.AddSingleton<ChannelHealthBoard>();
+        services.AddSingleton<SilenceWatch>();
+        services.AddHostedService(sp => sp.GetRequiredService<SilenceWatch>());
         services.AddSingleton<WebhookInbox>();
         services.AddSingleton<ChannelSecrets>();
         services.AddEmailChannel();
@@ -37,14 +42,14 @@ public static class ChannelsSetup
             .WithSummary("Upload a reviews CSV (review_id,rating,sku,reviewer,email,title,body,created_at); low ratings are flagged for care")
             .Accepts<string>("text/csv")
             .DisableAntiforgery();
-        routes.MapGet("/api/v1/channels/health", (ChannelHealthLog health, CancellationToken ct) => health.ListAsync(ct))
+        routes.MapGet("/api/v1/channels/health", (ChannelHealthBoard board, CancellationToken ct) => board.ReadAsync(ct))
             .WithTags("Channels")
             .RequireAuthorization(ApiKeys.Policy)
-            .WithSummary("Per webhook source: the last event received, deliveries, signature failures and refused deliveries");
+            .WithSummary("Per channel: the last event, events in 24 h, signature failures, refused deliveries, outbound failures and whether it is silent");
         return routes;
     }
 
-    private static async Task<IResult> ImportReviewsAsync(HttpRequest request, Features.Import.ShopImport import, CancellationToken ct)
+    private static async Task<IResult> ImportReviewsAsync(HttpRequest request, Features.Import.ShopImport import, ChannelHealthLog health, TimeProvider time, CancellationToken ct)
     {
         if (request.ContentLength > MaxReviewFileBytes)
         {
@@ -63,6 +68,15 @@ public static class ChannelsSetup
         }
         buffer.Position = 0;
         var report = await import.ImportAsync(Features.Import.ImportKind.Reviews, buffer, ct);
+        if (report.Accepted > 0)
+        {
+            await health.RecordDeliveryAsync(WebhookSource.Reviews, time.GetUtcNow(), ct);
+        }
+        if (report.Rejected.Count > 0)
+        {
+            var first = report.Rejected[0];
+            await health.RecordDeliveryFailureAsync(WebhookSource.Reviews, $"{report.Rejected.Count} rows refused; row {first.Row}: {first.Reason}", time.GetUtcNow(), ct);
+        }
         return report.Accepted == 0 && report.Rejected.Count > 0
             ? TypedResults.UnprocessableEntity(report)
             : TypedResults.Ok(report);

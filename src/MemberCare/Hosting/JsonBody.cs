@@ -103,6 +103,8 @@ public sealed class FieldErrors
 
     public bool Any => _errors.Count > 0;
 
+    public IEnumerable<string> Fields => _errors.Keys;
+
     public void Add(string field, string reason)
     {
         if (!_errors.TryGetValue(field, out var reasons))

@@ -1,7 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Threading.RateLimiting;
+using MemberCare.Channels.Webhooks;
 using MemberCare.Domain;
+using MemberCare.Domain.Channels;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Storage;
 using MemberCare.Features.Intake;
@@ -83,10 +85,11 @@ public static class ChatApi
         return TypedResults.Created((string?)null, new ChatStartResponse(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))));
     }
 
-    private static async Task<IResult> PostAsync(string token, ChatPostRequest? request, IntakeWriter intake, IOptions<ChatOptions> options, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> PostAsync(string token, ChatPostRequest? request, IntakeWriter intake, ChannelHealthLog health, IOptions<ChatOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (CheckKey(request?.Key, options.Value) is { } refused)
         {
+            await RecordRefusedKeyAsync(health, options.Value, time, ct);
             return refused;
         }
         var errors = new FieldErrors();
@@ -111,6 +114,7 @@ public static class ChatApi
         var name = CheckName(request.Name, errors);
         if (errors.Any)
         {
+            await health.RecordDeliveryFailureAsync(WebhookSource.Chat, "invalid message: " + string.Join(", ", errors.Fields), time.GetUtcNow(), ct);
             return errors.ToProblem();
         }
         if (!string.IsNullOrEmpty(request.Website))
@@ -119,13 +123,14 @@ public static class ChatApi
         }
         var message = new InboundMessage(Channel.Chat, $"chat:{token}:{request.ClientId!.Trim()}", new CustomerReference(name, email, "chat:" + token),
             text!, time.GetUtcNow(), ThreadKey: "chat:" + token, Subject: "Chat");
-        return await SubmitAsync(intake, message, ct);
+        return await SubmitAsync(intake, health, message, time, ct);
     }
 
-    private static async Task<IResult> ContactAsync(ContactRequest? request, IntakeWriter intake, IOptions<ChatOptions> options, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ContactAsync(ContactRequest? request, IntakeWriter intake, ChannelHealthLog health, IOptions<ChatOptions> options, TimeProvider time, CancellationToken ct)
     {
         if (CheckKey(request?.Key, options.Value) is { } refused)
         {
+            await RecordRefusedKeyAsync(health, options.Value, time, ct);
             return refused;
         }
         var errors = new FieldErrors();
@@ -151,6 +156,7 @@ public static class ChatApi
         }
         if (errors.Any)
         {
+            await health.RecordDeliveryFailureAsync(WebhookSource.Chat, "invalid message: " + string.Join(", ", errors.Fields), time.GetUtcNow(), ct);
             return errors.ToProblem();
         }
         if (!string.IsNullOrEmpty(request.Website))
@@ -160,7 +166,7 @@ public static class ChatApi
         var id = "form:" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var message = new InboundMessage(Channel.WebForm, id, new CustomerReference(name, email, null), text!, time.GetUtcNow(),
             ThreadKey: id, Subject: string.IsNullOrEmpty(subject) ? "Contact form" : subject);
-        return await SubmitAsync(intake, message, ct);
+        return await SubmitAsync(intake, health, message, time, ct);
     }
 
     private static async Task<IResult> PollAsync(string token, long? after, string? key, IDbContextFactory<MemberCareDb> dbFactory, IOptions<ChatOptions> options, CancellationToken ct)
@@ -187,11 +193,12 @@ public static class ChatApi
             m.Direction == MessageDirection.Outbound ? m.AuthorName : null, m.Text, m.CreatedAt)).ToList());
     }
 
-    private static async Task<IResult> SubmitAsync(IntakeWriter intake, InboundMessage message, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(IntakeWriter intake, ChannelHealthLog health, InboundMessage message, TimeProvider time, CancellationToken ct)
     {
         try
         {
             var outcome = await intake.SubmitAsync(message, ct);
+            await health.RecordDeliveryAsync(WebhookSource.Chat, time.GetUtcNow(), ct);
             var response = new ChatPostResponse(outcome.MessageId, !outcome.Created);
             return outcome.Created ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
         }
@@ -200,6 +207,10 @@ public static class ChatApi
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not stored", detail: ex.Message + " Retry later.");
         }
     }
+
+    /// <summary>A wrong site key is the widget's counterpart of a bad webhook signature.</summary>
+    private static Task RecordRefusedKeyAsync(ChannelHealthLog health, ChatOptions options, TimeProvider time, CancellationToken ct) =>
+        string.IsNullOrEmpty(options.SiteKey) ? Task.CompletedTask : health.RecordSignatureFailureAsync(WebhookSource.Chat, time.GetUtcNow(), ct);
 
     private static IResult? CheckKey(string? key, ChatOptions options)
     {
