@@ -142,7 +142,7 @@ public sealed class ChannelSilenceTests
         Assert.Equal(1, chat["refusedDeliveries"]!.GetValue<long>());
     }
 
-    [Fact(Skip = "The import answers 500 under a FakeTimeProvider app; cause not found yet (see the silence branch report)")]
+    [Fact]
     public async Task A_review_import_records_its_event_and_its_refused_rows()
     {
         var time = new FakeTimeProvider(Utc(23, 8));
@@ -155,7 +155,7 @@ public sealed class ChannelSilenceTests
 
         var report = await api.GetFromJsonAsync<JsonObject>("/api/v1/channels/health", Ct);
 
-        Assert.Equal(HttpStatusCode.OK, reviews.StatusCode);
+        Assert.True(reviews.StatusCode == HttpStatusCode.OK, await reviews.Content.ReadAsStringAsync(Ct));
         var review = Row(report!["channels"]!.AsArray(), "reviews");
         Assert.Equal(Utc(23, 8), review["lastEventAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(1, review["eventsLast24Hours"]!.GetValue<int>());

@@ -68,7 +68,7 @@ public sealed class ChannelHealthLog(IDbContextFactory<MemberCareDb> dbFactory, 
                 }
             }
         }
-        catch (DbUpdateException ex)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
             // Counters are for operators; a failed count must not turn an answered delivery into a failure.
             logger.LogWarning(ex, "Could not update the health counters of {Source}", source);

@@ -76,17 +76,19 @@ internal static class ReviewFile
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var threading = new BatchThreading(db, [.. chunk.Select(r => ToMessage(r, now))], now);
-            await threading.RunAsync();
+            await threading.ThreadAsync();
+            // Raised before the batch is written: its rows go out through prepared commands, not EF's change tracking.
+            var low = threading.Created.Where(made => chunk[made.Index].Rating <= options.FlagAtOrBelow).ToList();
+            foreach (var made in low)
+            {
+                made.Conversation.SetPriority(Priority.High, now);
+            }
+            flagged += low.Count;
+            var outcomes = await threading.StoreAsync();
             foreach (var made in threading.Created)
             {
                 var row = chunk[made.Index];
-                var low = row.Rating <= options.FlagAtOrBelow;
-                if (low)
-                {
-                    made.Conversation.SetPriority(Priority.High, now);
-                    flagged++;
-                }
-                db.Reviews.Add(Review.Create("review:" + row.Key, made.Message.Id, row.Rating, row.Sku, row.Reviewer, low, now));
+                db.Reviews.Add(Review.Create("review:" + row.Key, outcomes[made.Index].MessageId, row.Rating, row.Sku, row.Reviewer, row.Rating <= options.FlagAtOrBelow, now));
             }
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
