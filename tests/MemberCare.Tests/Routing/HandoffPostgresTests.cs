@@ -47,7 +47,13 @@ public sealed class HandoffPostgresTests(PostgresDatabase database) : IClassFixt
             Task.Run(() => first.Services.GetRequiredService<HandoffSweep>().SweepAsync(ct), ct),
             Task.Run(() => second.Services.GetRequiredService<HandoffSweep>().SweepAsync(ct), ct));
 
+        // Moving the clock also fires each node's own sweep, so up to four sweeps race; one that claimed the rows makes
+        // the others skip them and may commit a moment after the two above return. Wait for the claims to settle.
         await using var db = await first.OpenDbAsync();
+        for (var waited = 0; waited < 100 && await db.Handoffs.CountAsync(h => h.RemindedAt != null && conversations.Contains(h.ConversationId), ct) < 5; waited++)
+        {
+            await Task.Delay(100, ct);
+        }
         var reminders = await db.Outbox.Where(m => m.EventType == "handoff.reminder").Select(m => m.Body).ToListAsync(ct);
         var state = await db.Handoffs.Where(h => conversations.Contains(h.ConversationId))
             .Select(h => new { h.Id, h.Status, h.DepartmentKey, h.AcknowledgeDueAt, h.RemindedAt, h.EscalatedAt }).ToListAsync(ct);
