@@ -48,6 +48,11 @@ public sealed class TriageModels(IOptions<TriageOptions> options, ILogger<Triage
     {
         lock (_loading)
         {
+            // A release promoted while this caller waited for the lock outranks the folder: keep it.
+            if (ReleaseId > 0 && _current is not null)
+            {
+                return true;
+            }
             try
             {
                 var loaded = TriageModelSet.Load(Folder);
@@ -78,6 +83,10 @@ public sealed class TriageModels(IOptions<TriageOptions> options, ILogger<Triage
     {
         lock (_loading)
         {
+            if (releaseId <= ReleaseId)
+            {
+                return;
+            }
             Swap(next);
             LoadedFrom = folder;
             Interlocked.Exchange(ref _releaseId, releaseId);
