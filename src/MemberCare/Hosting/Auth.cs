@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
-using System.Threading.RateLimiting;
 using MemberCare.Domain.Staff;
 using MemberCare.Domain.Storage;
 using MemberCare.Features.Staff;
@@ -104,17 +103,7 @@ public static class Auth
             services.Add(preload);
         }
 
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(SignInLimiter, context =>
-            {
-                var permits = context.RequestServices.GetRequiredService<IOptions<StaffOptions>>().Value.SignInPermitsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
-        });
+        services.AddAddressLimit(SignInLimiter, sp => sp.GetRequiredService<IOptions<StaffOptions>>().Value.SignInPermitsPerMinute);
 
         services.AddLocalization();
         services.Configure<RequestLocalizationOptions>(o =>

@@ -83,7 +83,6 @@ public static class MemberCareApp
         app.UseRequestLocalization();
         app.UseCors();
         app.UseAuthentication();
-        app.UseRateLimiter();
         app.UseAuthorization();
         app.UsePasswordChangeGate();
         app.UseAntiforgery();

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
-using System.Threading.RateLimiting;
 using MemberCare.Channels.Webhooks;
 using MemberCare.Domain;
 using MemberCare.Domain.Channels;
@@ -53,13 +52,7 @@ public static class ChatApi
             .WithOrigins([.. chat.Value.AllowedOrigins.Select(o => o.TrimEnd('/'))])
             .WithMethods("GET", "POST")
             .WithHeaders("Content-Type")));
-        services.AddRateLimiter(o => o.AddPolicy(RateLimitPolicy, context =>
-        {
-            var permits = context.RequestServices.GetRequiredService<IOptions<ChatOptions>>().Value.PermitsPerMinute;
-            return RateLimitPartition.GetFixedWindowLimiter(
-                "chat:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-        }));
+        services.AddAddressLimit(RateLimitPolicy, sp => sp.GetRequiredService<IOptions<ChatOptions>>().Value.PermitsPerMinute);
         return services;
     }
 
@@ -67,7 +60,7 @@ public static class ChatApi
     {
         routes.MapGet("/widget.js", () => TypedResults.Text(ChatWidget.Script, "text/javascript; charset=utf-8"))
             .WithTags("Chat").WithSummary("The embeddable chat and contact widget: <script src=\".../widget.js\" data-key=\"...\" defer></script>");
-        var chat = routes.MapGroup("/api/v1/chat").WithTags("Chat").RequireCors(CorsPolicy).RequireRateLimiting(RateLimitPolicy).DisableAntiforgery();
+        var chat = routes.MapGroup("/api/v1/chat").WithTags("Chat").RequireCors(CorsPolicy).RequireAddressLimit(RateLimitPolicy).DisableAntiforgery();
         chat.MapPost("/sessions", Start).WithSummary("Starts a chat: a token only this visitor holds");
         chat.MapPost("/{token}/messages", PostAsync).WithSummary("A visitor's chat message; idempotent on clientId");
         chat.MapGet("/{token}/messages", PollAsync).WithSummary("The chat's messages after a given id: poll for agents' replies");

@@ -1,4 +1,5 @@
 using MemberCare.Domain.Storage;
+using MemberCare.Features.Routing;
 using MemberCare.Features.Triage;
 using MemberCare.Hosting;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ public sealed class IntakeWriter(
     IDbContextFactory<MemberCareDb> dbFactory,
     TimeProvider time,
     MessageTriager triager,
-    Routing.ConversationRouter router,
+    ConversationRouter router,
     IOptions<IntakeOptions> options,
     ILogger<IntakeWriter> logger,
     Workspace.IWorkspaceFeed feed) : BackgroundService
@@ -211,12 +212,21 @@ public sealed class IntakeWriter(
         {
             return;
         }
-        foreach (var made in threading.Created.Where(m => m.Message.Concern is not null))
+        var routed = threading.Created
+            .Where(m => m.Message.Concern is not null && router.MayMatch(m.Message, m.Conversation, m.Customer.Tier))
+            .ToList();
+        if (routed.Count == 0)
+        {
+            return;
+        }
+        var batch = await ConversationRouter.LoadAsync(db,
+            [.. routed.Select(m => outcomes[m.Index].ConversationId).Distinct()],
+            [.. routed.Select(m => outcomes[m.Index].MessageId)],
+            CancellationToken.None);
+        foreach (var made in routed)
         {
             var outcome = outcomes[made.Index];
-            var conversation = await db.Conversations.FirstAsync(c => c.Id == outcome.ConversationId);
-            var message = await db.Messages.FirstAsync(m => m.Id == outcome.MessageId);
-            await router.RouteAsync(db, message, conversation, made.Customer.Tier, CancellationToken.None);
+            await router.RouteAsync(db, batch.Messages[outcome.MessageId], batch.Conversations[outcome.ConversationId], made.Customer.Tier, batch, CancellationToken.None);
         }
         await db.SaveChangesAsync();
         db.ChangeTracker.Clear();

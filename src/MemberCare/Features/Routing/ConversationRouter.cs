@@ -20,7 +20,42 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
     /// <summary>Whether any rule is enabled; intake skips routing's reads when none is.</summary>
     public bool HasRules => book.Current.Rules.Count > 0;
 
-    public async Task RouteAsync(MemberCareDb db, Message message, Conversation conversation, CustomerTier tier, CancellationToken ct)
+    /// <summary>
+    /// Whether a rule may act on this message, decided in memory: intake loads and routes only these. A rule that reads
+    /// the order's lines may match any message with an order number.
+    /// </summary>
+    public bool MayMatch(Message message, Conversation conversation, CustomerTier tier)
+    {
+        var snapshot = book.Current;
+        if (snapshot.Rules.Count == 0)
+        {
+            return false;
+        }
+        return (snapshot.NeedsOrder && conversation.OrderNumber is not null) || snapshot.Match(FactsOf(message, conversation, tier, [])).Count > 0;
+    }
+
+    /// <summary>
+    /// Loads, in three queries, what routing a batch of conversations reads and writes, so routing each one afterwards
+    /// asks the database nothing more unless a rule needs an order or a template.
+    /// </summary>
+    public static async Task<RoutingBatch> LoadAsync(MemberCareDb db, IReadOnlyCollection<long> conversationIds, IReadOnlyCollection<long> messageIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var conversations = await db.Conversations.Where(c => conversationIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var messages = await db.Messages.Where(m => messageIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
+        await db.ConversationRoutings.Where(r => conversationIds.Contains(r.ConversationId)).LoadAsync(ct);
+        var openHandoffs = await db.Handoffs
+            .Where(h => conversationIds.Contains(h.ConversationId) && (h.Status == HandoffStatus.Requested || h.Status == HandoffStatus.Acknowledged))
+            .Select(h => new { h.ConversationId, h.DepartmentKey })
+            .ToListAsync(ct);
+        return new RoutingBatch(conversations, messages, conversationIds.ToHashSet(),
+            openHandoffs.Select(h => (h.ConversationId, h.DepartmentKey)).ToHashSet());
+    }
+
+    public async Task RouteAsync(MemberCareDb db, Message message, Conversation conversation, CustomerTier tier, CancellationToken ct) =>
+        await RouteAsync(db, message, conversation, tier, null, ct);
+
+    public async Task RouteAsync(MemberCareDb db, Message message, Conversation conversation, CustomerTier tier, RoutingBatch? batch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(message);
@@ -38,7 +73,7 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
             {
                 foreach (var action in rule.Actions)
                 {
-                    await ApplyAsync(db, snapshot, rule, action, message, conversation, ct);
+                    await ApplyAsync(db, snapshot, rule, action, message, conversation, batch, ct);
                 }
             }
         }
@@ -83,7 +118,7 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
             [.. lines.Select(l => l.Product)]);
     }
 
-    private async Task ApplyAsync(MemberCareDb db, RoutingSnapshot snapshot, CompiledRule rule, RuleAction action, Message message, Conversation conversation, CancellationToken ct)
+    private async Task ApplyAsync(MemberCareDb db, RoutingSnapshot snapshot, CompiledRule rule, RuleAction action, Message message, Conversation conversation, RoutingBatch? batch, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         switch (action.Type)
@@ -94,8 +129,10 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
                     return;
                 }
                 var alreadyOpen = db.Handoffs.Local.Any(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key && h.IsOpen)
-                    || await db.Handoffs.AnyAsync(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key
-                        && (h.Status == HandoffStatus.Requested || h.Status == HandoffStatus.Acknowledged), ct);
+                    || (batch is not null && batch.Covers(conversation.Id)
+                        ? batch.OpenHandoffs.Contains((conversation.Id, department.Key))
+                        : await db.Handoffs.AnyAsync(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key
+                        && (h.Status == HandoffStatus.Requested || h.Status == HandoffStatus.Acknowledged), ct));
                 if (!alreadyOpen && conversation.Status is not (ConversationStatus.Resolved or ConversationStatus.Closed))
                 {
                     await handoffs.OpenAsync(db, conversation, department, message.Text, message.Entities, $"Routed by rule '{rule.Name}'",
@@ -109,13 +146,13 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
                 }
                 break;
             case RuleActionTypes.Tag:
-                (await RoutingOfAsync(db, conversation.Id, ct)).Tag(action.Value);
+                (await RoutingOfAsync(db, conversation.Id, batch, ct)).Tag(action.Value);
                 break;
             case RuleActionTypes.Team:
-                (await RoutingOfAsync(db, conversation.Id, ct)).AssignTeam(action.Value);
+                (await RoutingOfAsync(db, conversation.Id, batch, ct)).AssignTeam(action.Value);
                 break;
             case RuleActionTypes.AutoReply:
-                var routing = await RoutingOfAsync(db, conversation.Id, ct);
+                var routing = await RoutingOfAsync(db, conversation.Id, batch, ct);
                 if (routing.AutoRepliedAt is not null || conversation.Status == ConversationStatus.Closed)
                 {
                     return;
@@ -142,10 +179,13 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
         }
     }
 
-    private static async Task<ConversationRouting> RoutingOfAsync(MemberCareDb db, long conversationId, CancellationToken ct)
+    private static async Task<ConversationRouting> RoutingOfAsync(MemberCareDb db, long conversationId, RoutingBatch? batch, CancellationToken ct)
     {
-        var routing = db.ConversationRoutings.Local.FirstOrDefault(r => r.ConversationId == conversationId)
-            ?? await db.ConversationRoutings.FirstOrDefaultAsync(r => r.ConversationId == conversationId, ct);
+        var routing = db.ConversationRoutings.Local.FirstOrDefault(r => r.ConversationId == conversationId);
+        if (routing is null && (batch is null || !batch.Covers(conversationId)))
+        {
+            routing = await db.ConversationRoutings.FirstOrDefaultAsync(r => r.ConversationId == conversationId, ct);
+        }
         if (routing is null)
         {
             routing = new ConversationRouting(conversationId);
@@ -153,4 +193,17 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
         }
         return routing;
     }
+}
+
+/// <summary>
+/// What <see cref="ConversationRouter.LoadAsync"/> read for a batch: the tracked conversations and messages, and the
+/// open hand-offs of those conversations (their routing rows are tracked by the context, so a missing one is absent).
+/// </summary>
+public sealed record RoutingBatch(
+    IReadOnlyDictionary<long, Conversation> Conversations,
+    IReadOnlyDictionary<long, Message> Messages,
+    IReadOnlySet<long> ConversationIds,
+    IReadOnlySet<(long ConversationId, string DepartmentKey)> OpenHandoffs)
+{
+    public bool Covers(long conversationId) => ConversationIds.Contains(conversationId);
 }

@@ -15,7 +15,7 @@ public static class AccountApi
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/account").ExcludeFromDescription();
-        group.MapPost("/signin/submit", SignIn).RequireRateLimiting(Auth.SignInLimiter).AllowAnonymous();
+        group.MapPost("/signin/submit", SignIn).RequireAddressLimit(Auth.SignInLimiter).AllowAnonymous();
         group.MapPost("/signout", SignOut).RequireAuthorization();
         group.MapPost("/password/submit", ChangePassword).RequireAuthorization();
         group.MapGet("/culture", ChooseCulture).AllowAnonymous();

@@ -12,9 +12,11 @@ public sealed class TriageReleases(
     IDbContextFactory<MemberCareDb> dbFactory,
     TriageModels models,
     IOptions<TriageRetrainOptions> options,
-    ILogger<TriageReleases> logger)
+    ILogger<TriageReleases> logger) : IDisposable
 {
     private readonly string _node = Guid.NewGuid().ToString("N")[..12];
+    // The poll loop and a retrain that has just promoted may poll at once; both would write the same folder.
+    private readonly SemaphoreSlim _polling = new(1, 1);
     private long _refused;
 
     /// <summary>Swaps in the newest release when it is newer than the one in use; returns whether it swapped.</summary>
@@ -24,6 +26,21 @@ public sealed class TriageReleases(
         {
             return false;
         }
+        await _polling.WaitAsync(ct);
+        try
+        {
+            return await PollOnceAsync(ct);
+        }
+        finally
+        {
+            _polling.Release();
+        }
+    }
+
+    public void Dispose() => _polling.Dispose();
+
+    private async Task<bool> PollOnceAsync(CancellationToken ct)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var newest = await db.TriageModelReleases.MaxAsync(r => (long?)r.Id, ct) ?? 0;
         if (newest <= models.ReleaseId || newest == Interlocked.Read(ref _refused))
