@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -75,6 +76,11 @@ public sealed class FastTriageScorer
     /// <summary>The language labels as the product reports them (Bokmål and Nynorsk as 'no').</summary>
     public IReadOnlyList<string> ReportedLanguages => _layout.Reported;
 
+    /// <summary>How large the scorer is: its n-grams, its weight rows and its look-up tables, for the bench and the logs.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{_charFeatures:N0} character and {_wordFeatures:N0} word n-grams; weight rows {(_charRows.Length + _wordRows.Length) * sizeof(float) / 1048576.0:F1} MB " +
+        $"({_layout.Width} floats each), look-up tables {(_charGrams.Sum(t => t.Bytes) + _bigrams.Bytes + _words.Bytes) / 1048576.0:F1} MB");
+
     /// <summary>
     /// Reads vocabularies, IDF and weights out of the three trained models; null, with the reason, when a model is
     /// not the shape this scorer reproduces (another featurizer or trainer, longer n-grams).
@@ -138,14 +144,16 @@ public sealed class FastTriageScorer
     /// <summary>Vocabulary id to feature number, by rising rarity; -1 for an id no model uses as a feature.</summary>
     private static int[] Rank(double[] rarity, out int features)
     {
-        var order = Enumerable.Range(0, rarity.Length).Where(id => !double.IsPositiveInfinity(rarity[id])).OrderBy(id => rarity[id]).ThenBy(id => id).ToArray();
+        var ids = Enumerable.Range(0, rarity.Length).Where(id => !double.IsPositiveInfinity(rarity[id])).ToArray();
+        var keys = Array.ConvertAll(ids, id => rarity[id]);
+        Array.Sort(keys, ids);
         var feature = new int[rarity.Length];
         Array.Fill(feature, -1);
-        for (var f = 0; f < order.Length; f++)
+        for (var f = 0; f < ids.Length; f++)
         {
-            feature[order[f]] = f;
+            feature[ids[f]] = f;
         }
-        features = order.Length;
+        features = ids.Length;
         return feature;
     }
 
@@ -277,6 +285,7 @@ public sealed class FastTriageScorer
     /// side. Every lane sees the same float operations in the same order as the scalar loop, so the results are
     /// the same to the bit; a head whose value is zero adds exact zeros.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateVectors(ReadOnlySpan<int> touched, int[] counts, float[] rows, Span<float> block, Span<double> squares)
     {
         var layout = _layout;
@@ -303,6 +312,7 @@ public sealed class FastTriageScorer
         squareSums.CopyTo(squares);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Scratch Featurize(ReadOnlySpan<char> text)
     {
         var scratch = s_scratch;
@@ -335,6 +345,7 @@ public sealed class FastTriageScorer
         return scratch;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountCharGrams(ReadOnlySpan<char> framed, Scratch scratch)
     {
         var tables = _charGrams;
@@ -358,6 +369,7 @@ public sealed class FastTriageScorer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountWordGrams(ReadOnlySpan<char> normalized, Scratch scratch)
     {
         var previous = -1;

@@ -42,6 +42,8 @@ internal sealed class NgramTable
         }
     }
 
+    public long Bytes => _entries.Length * (long)Unsafe.SizeOf<Entry>();
+
     /// <summary>The value stored for the key, 0 when there is none.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Find(ulong key)
@@ -110,7 +112,11 @@ internal sealed class WordTable
         }
     }
 
+    /// <summary>The slots, not counting the words' own characters.</summary>
+    public long Bytes => _values.Length * (long)(sizeof(ulong) + sizeof(int) + IntPtr.Size);
+
     /// <summary>The value stored for the word, 0 when there is none.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Find(ReadOnlySpan<char> word)
     {
         var hash = Hash(word);
