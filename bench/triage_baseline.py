@@ -13,10 +13,16 @@ on the test texts (messages/s, one process, one text at a time and in one batch)
 
 With --ours (the output of `membercare evaluate --json`), it also prints a Markdown table of both side by side.
 With --time-texts FILE (a CSV with a text column, as `MemberCare.TriageBench --write-texts FILE` writes it), it also
-times the whole triage of those texts, the three fitted models one after another, as the bench times ours.
+times the whole triage of those texts, the three fitted models one after another, as the bench times ours: messages
+per second of wall time and per CPU-second of this process, in one batch and one text at a time, with latencies.
+With --cache DIR, fitted models are kept in DIR under a hash of the splits and of this script, so a second run
+(MemberCare.TriageBench runs this script in each of its runs) only loads them. --speed-only skips the held-out scores.
 """
 import csv
+import hashlib
 import json
+import os
+import pickle
 import sys
 import time
 
@@ -79,41 +85,77 @@ def print_comparison(ours, theirs):
         print(f"| {task} ({measure}) | {corpus} | {count} | {ours_value:.3f} | {shown} |")
 
 
+def percentile(sorted_values, p):
+    return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))]
+
+
 def time_texts(models, path):
     with open(path, encoding="utf-8", newline="") as f:
         texts = [r["text"] for r in csv.DictReader(f)]
-    started = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.process_time()
     for model in models:
         model.predict(texts)
-    batch_rate = len(texts) / (time.perf_counter() - started)
+    batch_wall, batch_cpu = time.perf_counter() - wall, time.process_time() - cpu
     sample = texts[:1000]
-    latencies = []
+    walls, cpus = [], []
     for text in sample:
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         for model in models:
             model.predict([text])
-        latencies.append(time.perf_counter() - started)
-    latencies.sort()
-    print(f"whole triage (three models) on {len(texts)} bench texts: {batch_rate:,.0f} messages/s in one batch, "
-          f"{len(sample) / sum(latencies):,.0f} messages/s one at a time, "
-          f"p50 {latencies[len(sample) // 2] * 1e6:,.0f} µs, p99 {latencies[int(len(sample) * 0.99)] * 1e6:,.0f} µs")
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.thread_time() - cpu)
+    walls.sort()
+    cpus.sort()
+    print(f"whole triage (three models) on {len(texts)} bench texts: in one batch {len(texts) / batch_wall:,.0f} messages/s of wall time, "
+          f"{len(texts) / batch_cpu:,.0f} per CPU-second; one at a time ({len(sample)} texts) {len(sample) / sum(walls):,.0f} messages/s of wall time, "
+          f"{len(sample) / sum(cpus):,.0f} per CPU-second")
+    print(f"  one at a time, latency wall p50 {percentile(walls, 0.5) * 1e6:,.0f} / p90 {percentile(walls, 0.9) * 1e6:,.0f} / "
+          f"p99 {percentile(walls, 0.99) * 1e6:,.0f} µs, CPU p50 {percentile(cpus, 0.5) * 1e6:,.0f} / p90 {percentile(cpus, 0.9) * 1e6:,.0f} / "
+          f"p99 {percentile(cpus, 0.99) * 1e6:,.0f} µs")
+
+
+def fit(task, train, cache):
+    key = None
+    if cache:
+        digest = hashlib.sha256()
+        with open(__file__, "rb") as f:
+            digest.update(f.read())
+        for r in train:
+            digest.update(f"{r['text']}\x01{r['label']}\x01{r['weight']}\x02".encode("utf-8"))
+        key = os.path.join(cache, f"{task}-{digest.hexdigest()[:16]}.pickle")
+        if os.path.exists(key):
+            with open(key, "rb") as f:
+                return pickle.load(f), None
+    model = baseline()
+    started = time.perf_counter()
+    model.fit([r["text"] for r in train], [r["label"] for r in train],
+              logisticregression__sample_weight=[float(r["weight"]) for r in train])
+    seconds = time.perf_counter() - started
+    if key:
+        os.makedirs(cache, exist_ok=True)
+        with open(key + ".tmp", "wb") as f:
+            pickle.dump(model, f)
+        os.replace(key + ".tmp", key)
+    return model, seconds
 
 
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else "/tmp/splits"
     json_out = sys.argv[sys.argv.index("--json") + 1] if "--json" in sys.argv else None
+    cache = sys.argv[sys.argv.index("--cache") + 1] if "--cache" in sys.argv else None
+    speed_only = "--speed-only" in sys.argv
     results = {}
     fitted = []
     for task in TASKS:
         rows = read_split(folder, task)
         train = [r for r in rows if r["split"] == "train"]
         test = [r for r in rows if r["split"] == "test"]
-        model = baseline()
-        started = time.perf_counter()
-        model.fit([r["text"] for r in train], [r["label"] for r in train],
-                  logisticregression__sample_weight=[float(r["weight"]) for r in train])
-        fit_seconds = time.perf_counter() - started
+        model, fit_seconds = fit(task, train, cache)
         fitted.append(model)
+        fitted_how = f"in {fit_seconds:.1f} s" if fit_seconds is not None else "earlier (loaded from the cache)"
+        if speed_only:
+            print(f"{task}: trained on {len(train)} texts {fitted_how}")
+            continue
 
         texts = [r["text"] for r in test]
         started = time.perf_counter()
@@ -139,12 +181,12 @@ def main():
             }
         results[task] = {
             "trainingSize": len(train),
-            "fitSeconds": round(fit_seconds, 1),
+            "fitSeconds": round(fit_seconds, 1) if fit_seconds is not None else None,
             "messagesPerSecondBatch": round(batch_rate),
             "messagesPerSecondOneByOne": round(single_rate),
             "corpora": corpora,
         }
-        print(f"{task}: trained on {len(train)} texts in {fit_seconds:.1f} s; "
+        print(f"{task}: trained on {len(train)} texts {fitted_how}; "
               f"{batch_rate:,.0f} messages/s in one batch, {single_rate:,.0f} messages/s one at a time")
         for corpus, s in corpora.items():
             five = f", accuracy on 5+ words {s['fiveWordsOrMoreAccuracy']:.3f}" if s["fiveWordsOrMoreAccuracy"] is not None else ""

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MemberCare.Features.Triage;
 
 namespace MemberCare.Tests.Triage;
@@ -119,4 +120,40 @@ public sealed class EntityFinderTests
     public void Writes_the_entities_as_json_with_all_four_lists() =>
         Assert.Equal("""{"orderNumbers":["10234"],"skus":[],"sizes":["M"],"colours":["black"]}""",
             EntityFinder.Find("order 10234 in black, size M").ToJson());
+
+    [Fact]
+    public void Every_labelled_message_names_the_entities_it_named_when_every_pattern_ran_on_every_text()
+    {
+        // Recorded before the finder learned to skip the patterns a text cannot match: 430 labelled care messages
+        // (English and Norwegian) that name at least one entity, with the language triage gave them.
+        var checkedLines = 0;
+        foreach (var line in File.ReadLines(Path.Combine(AppContext.BaseDirectory, "Triage", "EntityFinderExpected.jsonl")))
+        {
+            using var expected = JsonDocument.Parse(line);
+            var root = expected.RootElement;
+            var found = EntityFinder.Find(root.GetProperty("text").GetString()!, root.GetProperty("language").GetString()!);
+            var entities = root.GetProperty("entities");
+            Assert.Equal(Strings(entities, "orderNumbers"), found.OrderNumbers);
+            Assert.Equal(Strings(entities, "skus"), found.Skus);
+            Assert.Equal(Strings(entities, "sizes"), found.Sizes);
+            Assert.Equal(Strings(entities, "colours"), found.Colours);
+            checkedLines++;
+        }
+        Assert.Equal(430, checkedLines);
+    }
+
+    private static string[] Strings(JsonElement entities, string list) =>
+        [.. entities.GetProperty(list).EnumerateArray().Select(e => e.GetString()!)];
+
+    [Theory]
+    [InlineData("order \u0663\u0664\u0665\u0666\u0667 is late", "en", """{"orderNumbers":["\u0663\u0664\u0665\u0666\u0667"],"skus":[],"sizes":[],"colours":[]}""")]
+    [InlineData("item no ABCDEF came broken", "en", """{"orderNumbers":[],"skus":["ABCDEF"],"sizes":[],"colours":[]}""")]
+    [InlineData("Varenr: KJOLE, finnes den i str. 38?", "no", """{"orderNumbers":[],"skus":["KJOLE"],"sizes":["38"],"colours":[]}""")]
+    [InlineData("I'd like it in\tM please", "en", """{"orderNumbers":[],"skus":[],"sizes":["M"],"colours":[]}""")]
+    [InlineData("M is what I ordered, not in L", "en", """{"orderNumbers":[],"skus":[],"sizes":["L"],"colours":[]}""")]
+    [InlineData("EU 38 and W32/L34, both in Light Blue", "en", """{"orderNumbers":[],"skus":[],"sizes":["EU 38","W32/L34"],"colours":["light blue"]}""")]
+    [InlineData("the NAVY-BLUE one, not off white", "en", """{"orderNumbers":[],"skus":[],"sizes":[],"colours":["navy","off-white"]}""")]
+    [InlineData("no digits, no hyphen, no keyword here", "en", """{"orderNumbers":[],"skus":[],"sizes":[],"colours":[]}""")]
+    public void Finds_what_the_patterns_match_in_texts_the_checks_before_them_must_let_through(string text, string language, string expected) =>
+        Assert.Equal(expected, EntityFinder.Find(text, language).ToJson());
 }

@@ -73,6 +73,41 @@ public sealed class FastTriageScorerTests
     }
 
     [Fact]
+    public void The_vector_path_gives_the_scalar_path_s_probabilities_to_the_bit()
+    {
+        var fast = s_shipped.Value.Fast!;
+        string[] edges = ["", "   ", "!!!", "👍", "a", "ok", "\u0000\u0000 x", "a|b c|d || x", string.Concat(Enumerable.Repeat("Where is my order #10234? ", 120))];
+
+        foreach (var text in LabelledTexts().Concat(edges))
+        {
+            var vector = fast.Probabilities(text);
+            var scalar = fast.Probabilities(text, vectors: false);
+            for (var h = 0; h < scalar.Length; h++)
+            {
+                Assert.Equal(scalar[h].Select(BitConverter.SingleToInt32Bits), vector[h].Select(BitConverter.SingleToInt32Bits));
+            }
+        }
+    }
+
+    [Fact]
+    public void Scoring_a_text_gives_the_labels_and_confidences_of_its_probabilities()
+    {
+        var fast = s_shipped.Value.Fast!;
+
+        foreach (var text in LabelledTexts().Take(300))
+        {
+            var probabilities = fast.Probabilities(text);
+            var scores = fast.Score(text, language: true);
+            Assert.Equal(Array.IndexOf(probabilities[0], probabilities[0].Max()), scores.Concern);
+            Assert.Equal(probabilities[0].Max(), scores.ConcernConfidence);
+            Assert.Equal(Array.IndexOf(probabilities[1], probabilities[1].Max()), scores.Sentiment);
+            Assert.Equal(probabilities[1].Max(), scores.SentimentConfidence);
+            Assert.Equal(Array.IndexOf(probabilities[2], probabilities[2].Max()), scores.Language);
+            Assert.Equal(-1, fast.Score(text, language: false).Language);
+        }
+    }
+
+    [Fact]
     public void The_engine_answers_the_same_triage_with_and_without_the_fast_path()
     {
         var set = s_shipped.Value;

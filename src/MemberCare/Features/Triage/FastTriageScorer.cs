@@ -1,5 +1,10 @@
+using System.Globalization;
 using System.Numerics.Tensors;
 using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
@@ -17,7 +22,8 @@ public readonly record struct FastScores(int Concern, float ConcernConfidence, i
 /// word block each L2-normalised) and the maximum entropy classifier on top (linear scores, softmax). The n-gram
 /// vocabularies come from the feature slot names, the IDF from the n-gram transforms and the weights and biases
 /// from the trained parameters. The n-grams of all three heads share one id space, so each n-gram of the text is
-/// looked up once and serves the three heads. <see cref="TriageModelSet"/> checks it against ML.NET at load.
+/// looked up once and its row, holding every head's IDF and weights, is read once for the three heads.
+/// <see cref="TriageModelSet"/> checks it against ML.NET at load.
 /// </summary>
 public sealed class FastTriageScorer
 {
@@ -25,32 +31,55 @@ public sealed class FastTriageScorer
     private const int MaxWordNgram = 2;
     private const char StartMarker = '\u0002';
     private const char EndMarker = '\u0003';
+    private const char Dropped = char.MaxValue;
+
+    /// <summary>In a character n-gram table's value, beside the feature: a longer n-gram of the vocabulary starts with this one.</summary>
+    private const int Continues = 1;
 
     [ThreadStatic]
     private static Scratch? s_scratch;
 
-    private readonly Dictionary<string, int> _tokens;
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _tokenLookup;
-    private readonly Dictionary<long, int> _bigrams;
-    private readonly Dictionary<ulong, int>[] _charGrams;
-    private readonly int _wordGramCount;
-    private readonly int _charGramCount;
-    private readonly Head[] _heads;
+    /// <summary>FeaturizeText's normaliser for ASCII, the bulk of the text: the lower-case character, or <see cref="Dropped"/> for punctuation.</summary>
+    private static readonly char[] s_ascii = [.. Enumerable.Range(0, 128).Select(c => char.IsPunctuation((char)c) ? Dropped : char.ToLowerInvariant((char)c))];
 
-    private FastTriageScorer(Vocabulary vocabulary, Head[] heads)
+    /// <summary>By length - 1: packed characters to (feature + 1) &lt;&lt; 1 | <see cref="Continues"/>; every prefix of an n-gram is present.</summary>
+    private readonly NgramTable[] _charGrams;
+
+    /// <summary>A word to its key + 1; a key below the word feature count is the word's own feature.</summary>
+    private readonly WordTable _words;
+
+    /// <summary>Two word keys to the bigram's feature + 1.</summary>
+    private readonly NgramTable _bigrams;
+
+    private readonly int _charFeatures;
+    private readonly int _wordFeatures;
+    private readonly Layout _layout;
+    private readonly float[] _charRows;
+    private readonly float[] _wordRows;
+
+    private FastTriageScorer(NgramTable[] charGrams, WordTable words, NgramTable bigrams, int charFeatures, int wordFeatures, Layout layout, float[] charRows, float[] wordRows)
     {
-        _tokens = vocabulary.Tokens;
-        _tokenLookup = _tokens.GetAlternateLookup<ReadOnlySpan<char>>();
-        _bigrams = vocabulary.Bigrams;
-        _charGrams = vocabulary.CharGrams;
-        _wordGramCount = vocabulary.WordGramCount;
-        _charGramCount = vocabulary.CharGramCount;
-        _heads = heads;
+        _charGrams = charGrams;
+        _words = words;
+        _bigrams = bigrams;
+        _charFeatures = charFeatures;
+        _wordFeatures = wordFeatures;
+        _layout = layout;
+        _charRows = charRows;
+        _wordRows = wordRows;
     }
 
-    public IReadOnlyList<string> ConcernLabels => _heads[0].Labels;
-    public IReadOnlyList<string> SentimentLabels => _heads[1].Labels;
-    public IReadOnlyList<string> LanguageLabels => _heads[2].Labels;
+    public IReadOnlyList<string> ConcernLabels => _layout.Labels[0];
+    public IReadOnlyList<string> SentimentLabels => _layout.Labels[1];
+    public IReadOnlyList<string> LanguageLabels => _layout.Labels[2];
+
+    /// <summary>The language labels as the product reports them (Bokmål and Nynorsk as 'no').</summary>
+    public IReadOnlyList<string> ReportedLanguages => _layout.Reported;
+
+    /// <summary>How large the scorer is: its n-grams, its weight rows and its look-up tables, for the bench and the logs.</summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"{_charFeatures:N0} character and {_wordFeatures:N0} word n-grams; weight rows {(_charRows.Length + _wordRows.Length) * sizeof(float) / 1048576.0:F1} MB " +
+        $"({_layout.Width} floats each), look-up tables {(_charGrams.Sum(t => t.Bytes) + _bigrams.Bytes + _words.Bytes) / 1048576.0:F1} MB");
 
     /// <summary>
     /// Reads vocabularies, IDF and weights out of the three trained models; null, with the reason, when a model is
@@ -75,58 +104,234 @@ public sealed class FastTriageScorer
         }
         problem = null;
         vocabulary.Seal();
-        // One row per n-gram holds every head's IDF and weights side by side, so the three heads read the same cache lines.
-        var width = parts.Count + parts.Sum(p => p.Classes);
-        var rows = new Rows(width, new float[vocabulary.CharGramCount * width], new float[vocabulary.WordGramCount * width]);
-        var heads = new Head[parts.Count];
-        var offset = parts.Count;
+        var slots = parts.Select(p => p.Slots(vocabulary).ToArray()).ToArray();
+        // Features are numbered from the most common (lowest IDF) down, so the rows and counts that nearly every
+        // message touches share a few cache lines.
+        var charRarity = new double[vocabulary.CharGramCount];
+        var wordRarity = new double[vocabulary.WordGramCount];
+        Array.Fill(charRarity, double.PositiveInfinity);
+        Array.Fill(wordRarity, double.PositiveInfinity);
+        foreach (var (chars, id, _, idf) in slots.SelectMany(s => s))
+        {
+            var rarity = chars ? charRarity : wordRarity;
+            rarity[id] = Math.Min(rarity[id], idf);
+        }
+        var charFeature = Rank(charRarity, out var charFeatures);
+        var wordFeature = Rank(wordRarity, out var wordFeatures);
+
+        var layout = new Layout([.. parts.Select(p => p.Labels)], [.. parts.SelectMany(p => p.Biases)]);
+        var charRows = new float[charFeatures * layout.Width];
+        var wordRows = new float[wordFeatures * layout.Width];
         for (var h = 0; h < parts.Count; h++)
         {
-            heads[h] = parts[h].Fill(vocabulary, rows, h, offset);
-            offset += parts[h].Classes;
+            var weights = parts[h].DenseWeights();
+            foreach (var (chars, id, column, idf) in slots[h])
+            {
+                var rows = chars ? charRows : wordRows;
+                var row = (chars ? charFeature : wordFeature)[id] * layout.Width;
+                rows[row + layout.IdfOffset + h] = (float)idf;
+                for (var k = 0; k < weights.Length; k++)
+                {
+                    rows[row + layout.Offsets[h] + k] = weights[k][column];
+                }
+            }
         }
-        return new FastTriageScorer(vocabulary, heads);
+        return new FastTriageScorer(
+            CharGramTables(vocabulary, charFeature), WordKeys(vocabulary, wordFeature, wordFeatures, out var bigrams), bigrams,
+            charFeatures, wordFeatures, layout, charRows, wordRows);
+    }
+
+    /// <summary>Vocabulary id to feature number, by rising rarity; -1 for an id no model uses as a feature.</summary>
+    private static int[] Rank(double[] rarity, out int features)
+    {
+        var ids = Enumerable.Range(0, rarity.Length).Where(id => !double.IsPositiveInfinity(rarity[id])).ToArray();
+        var keys = Array.ConvertAll(ids, id => rarity[id]);
+        Array.Sort(keys, ids);
+        var feature = new int[rarity.Length];
+        Array.Fill(feature, -1);
+        for (var f = 0; f < ids.Length; f++)
+        {
+            feature[ids[f]] = f;
+        }
+        features = ids.Length;
+        return feature;
+    }
+
+    /// <summary>
+    /// One table per n-gram length. Every prefix of a vocabulary n-gram is in the table below it (as a feature or
+    /// only as a prefix) and says whether a longer one follows, so counting stops at the first n-gram that leads nowhere.
+    /// </summary>
+    private static NgramTable[] CharGramTables(Vocabulary vocabulary, int[] charFeature)
+    {
+        var byLength = Enumerable.Range(0, MaxCharNgram).Select(_ => new Dictionary<ulong, int>(ScrambledKeys.Instance)).ToArray();
+        for (var id = 0; id < vocabulary.CharKeys.Count; id++)
+        {
+            var (key, length) = vocabulary.CharKeys[id];
+            byLength[length - 1][key] = (charFeature[id] + 1) << 1;
+        }
+        for (var n = MaxCharNgram - 1; n > 0; n--)
+        {
+            foreach (var key in byLength[n].Keys)
+            {
+                var prefix = key >> 16;
+                byLength[n - 1][prefix] = byLength[n - 1].GetValueOrDefault(prefix) | Continues;
+            }
+        }
+        return [.. byLength.Select(t => new NgramTable(t))];
+    }
+
+    /// <summary>The word table and the bigram table: a word that is a feature is keyed by its feature, the others after them.</summary>
+    private static WordTable WordKeys(Vocabulary vocabulary, int[] wordFeature, int wordFeatures, out NgramTable bigrams)
+    {
+        var keyOf = new int[vocabulary.Tokens.Count];
+        var next = wordFeatures;
+        var words = new List<KeyValuePair<string, int>>(vocabulary.Tokens.Count);
+        foreach (var (word, token) in vocabulary.Tokens)
+        {
+            keyOf[token] = wordFeature[token] >= 0 ? wordFeature[token] : next++;
+            words.Add(new(word, keyOf[token] + 1));
+        }
+        bigrams = new NgramTable([.. vocabulary.Bigrams
+            .Where(b => wordFeature[b.Value] >= 0)
+            .Select(b => new KeyValuePair<ulong, int>(BigramKey(keyOf[b.Key.First], keyOf[b.Key.Second]), wordFeature[b.Value] + 1))]);
+        return new WordTable(words);
     }
 
     /// <summary>Scores the text; the language head runs only when <paramref name="language"/> asks for it (else -1).</summary>
     public FastScores Score(ReadOnlySpan<char> text, bool language)
     {
         var scratch = Featurize(text);
-        var concern = _heads[0].Predict(scratch, out var concernConfidence);
-        var sentiment = _heads[1].Predict(scratch, out var sentimentConfidence);
-        var lang = language ? _heads[2].Predict(scratch, out _) : -1;
+        var layout = _layout;
+        Span<float> scores = stackalloc float[layout.Biases.Length];
+        Probabilities(scratch, scores, language ? 3 : 2, vectors: true);
+        var concern = layout.Best(scores, 0, out var concernConfidence);
+        var sentiment = layout.Best(scores, 1, out var sentimentConfidence);
+        var lang = language ? layout.Best(scores, 2, out _) : -1;
         return new FastScores(concern, concernConfidence, sentiment, sentimentConfidence, lang);
     }
 
-    /// <summary>Every class probability of every head, for the check against ML.NET.</summary>
-    internal float[][] Probabilities(string text)
+    /// <summary>Every class probability of every head, for the check against ML.NET; <paramref name="vectors"/> false takes the scalar path.</summary>
+    internal float[][] Probabilities(string text, bool vectors = true)
     {
         var scratch = Featurize(text);
-        return [.. _heads.Select(h =>
-        {
-            var probabilities = new float[h.Labels.Length];
-            h.Probabilities(scratch, probabilities);
-            return probabilities;
-        })];
+        var layout = _layout;
+        var scores = new float[layout.Biases.Length];
+        Probabilities(scratch, scores, layout.Labels.Length, vectors);
+        return [.. Enumerable.Range(0, layout.Labels.Length).Select(h => scores.AsSpan(layout.Offsets[h], layout.Labels[h].Length).ToArray())];
     }
 
+    /// <summary>Biases, then each block's scores scaled by the block's L2 norm, then a softmax per head, for the first <paramref name="heads"/> heads.</summary>
+    private void Probabilities(Scratch scratch, Span<float> scores, int heads, bool vectors)
+    {
+        var layout = _layout;
+        Span<float> charBlock = stackalloc float[layout.Width];
+        Span<float> wordBlock = stackalloc float[layout.Width];
+        Span<double> charSquares = stackalloc double[Layout.Heads + 1];
+        Span<double> wordSquares = stackalloc double[Layout.Heads + 1];
+        Accumulate(scratch.TouchedChars, scratch.CharCounts, _charRows, charBlock, charSquares, vectors);
+        Accumulate(scratch.TouchedWords, scratch.WordCounts, _wordRows, wordBlock, wordSquares, vectors);
+        layout.Biases.CopyTo(scores);
+        for (var h = 0; h < heads; h++)
+        {
+            var offset = layout.Offsets[h];
+            var classes = layout.Labels[h].Length;
+            var head = scores.Slice(offset, classes);
+            if (charSquares[h] > 0)
+            {
+                TensorPrimitives.MultiplyAdd(charBlock.Slice(offset, classes), (float)(1 / Math.Sqrt(charSquares[h])), head, head);
+            }
+            if (wordSquares[h] > 0)
+            {
+                TensorPrimitives.MultiplyAdd(wordBlock.Slice(offset, classes), (float)(1 / Math.Sqrt(wordSquares[h])), head, head);
+            }
+            TensorPrimitives.SoftMax(head, head);
+        }
+    }
+
+    /// <summary>
+    /// Each head's TF-IDF block times its weights, unnormalised, and the block's sum of squares: for every touched
+    /// n-gram in the order the text first showed it, value = count × IDF, squares += value², block += weights × value.
+    /// </summary>
+    private void Accumulate(ReadOnlySpan<int> touched, int[] counts, float[] rows, Span<float> block, Span<double> squares, bool vectors)
+    {
+        block.Clear();
+        squares.Clear();
+        if (vectors && Avx2.IsSupported)
+        {
+            AccumulateVectors(touched, counts, rows, block, squares);
+            return;
+        }
+        var layout = _layout;
+        foreach (var id in touched)
+        {
+            var row = id * layout.Width;
+            for (var h = 0; h < Layout.Heads; h++)
+            {
+                var value = counts[id] * rows[row + layout.IdfOffset + h];
+                if (value == 0)
+                {
+                    continue;
+                }
+                squares[h] += (double)value * value;
+                var part = block.Slice(layout.Offsets[h], layout.Labels[h].Length);
+                TensorPrimitives.MultiplyAdd(rows.AsSpan(row + layout.Offsets[h], part.Length), value, part, part);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The same sums, all heads of a row at once: each lane of the row is multiplied by its own head's value (a
+    /// permute spreads the three values over the lanes) and added, and the squares are summed as doubles side by
+    /// side. Every lane sees the same float operations in the same order as the scalar loop, so the results are
+    /// the same to the bit; a head whose value is zero adds exact zeros.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void AccumulateVectors(ReadOnlySpan<int> touched, int[] counts, float[] rows, Span<float> block, Span<double> squares)
+    {
+        var layout = _layout;
+        var width = layout.Width;
+        var lanes = layout.LaneHeads;
+        Span<Vector256<float>> sums = stackalloc Vector256<float>[lanes.Length];
+        sums.Clear();
+        var squareSums = Vector256<double>.Zero;
+        ref var firstRow = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var firstCount = ref MemoryMarshal.GetArrayDataReference(counts);
+        foreach (var id in touched)
+        {
+            ref var row = ref Unsafe.Add(ref firstRow, (nint)id * width);
+            var values = Vector128.Create((float)Unsafe.Add(ref firstCount, id)) * Vector128.LoadUnsafe(ref row, (nuint)layout.IdfOffset);
+            var wide = Avx.ConvertToVector256Double(values);
+            squareSums += wide * wide;
+            var spread = values.ToVector256Unsafe();
+            for (var c = 0; c < sums.Length; c++)
+            {
+                sums[c] = (Vector256.LoadUnsafe(ref row, (nuint)(c * Vector256<float>.Count)) * Avx2.PermuteVar8x32(spread, lanes[c])) + sums[c];
+            }
+        }
+        MemoryMarshal.Cast<Vector256<float>, float>(sums).CopyTo(block);
+        squareSums.CopyTo(squares);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Scratch Featurize(ReadOnlySpan<char> text)
     {
         var scratch = s_scratch;
-        if (scratch is null || scratch.CharCounts.Length < _charGramCount || scratch.WordCounts.Length < _wordGramCount)
+        if (scratch is null || scratch.CharCounts.Length < _charFeatures || scratch.WordCounts.Length < _wordFeatures)
         {
-            scratch = s_scratch = new Scratch(Math.Max(_charGramCount, scratch?.CharCounts.Length ?? 0), Math.Max(_wordGramCount, scratch?.WordCounts.Length ?? 0));
+            scratch = s_scratch = new Scratch(Math.Max(_charFeatures, scratch?.CharCounts.Length ?? 0), Math.Max(_wordFeatures, scratch?.WordCounts.Length ?? 0));
         }
         scratch.Clear();
         var normalized = scratch.Normalized(text.Length + 2);
         // FeaturizeText's normaliser: punctuation removed outright (not replaced by a space), lower case, digits and diacritics kept.
         var length = 0;
         normalized[length++] = StartMarker;
+        var ascii = s_ascii;
         foreach (var c in text)
         {
-            if (!char.IsPunctuation(c))
+            var lower = c < ascii.Length ? ascii[c] : char.IsPunctuation(c) ? Dropped : char.ToLowerInvariant(c);
+            if (lower != Dropped)
             {
-                normalized[length++] = char.ToLowerInvariant(c);
+                normalized[length++] = lower;
             }
         }
         if (length == 1)
@@ -140,8 +345,10 @@ public sealed class FastTriageScorer
         return scratch;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountCharGrams(ReadOnlySpan<char> framed, Scratch scratch)
     {
+        var tables = _charGrams;
         for (var i = 0; i < framed.Length; i++)
         {
             ulong key = 0;
@@ -149,14 +356,20 @@ public sealed class FastTriageScorer
             for (var n = 0; n < longest; n++)
             {
                 key = (key << 16) | framed[i + n];
-                if (_charGrams[n].TryGetValue(Mix(key), out var id))
+                var found = tables[n].Find(key);
+                if (found >= 2)
                 {
-                    scratch.AddChar(id);
+                    scratch.AddChar((found >> 1) - 1);
+                }
+                if ((found & Continues) == 0)
+                {
+                    break;
                 }
             }
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CountWordGrams(ReadOnlySpan<char> normalized, Scratch scratch)
     {
         var previous = -1;
@@ -167,40 +380,89 @@ public sealed class FastTriageScorer
             {
                 continue;
             }
-            if (!_tokenLookup.TryGetValue(token, out var id))
+            var key = _words.Find(token) - 1;
+            if (key < 0)
             {
                 previous = -1;
                 continue;
             }
-            scratch.AddWord(id);
-            if (previous >= 0 && _bigrams.TryGetValue(BigramKey(previous, id), out var bigram))
+            if (key < _wordFeatures)
             {
-                scratch.AddWord(bigram);
+                scratch.AddWord(key);
             }
-            previous = id;
+            if (previous >= 0 && _bigrams.Find(BigramKey(previous, key)) is > 0 and var bigram)
+            {
+                scratch.AddWord(bigram - 1);
+            }
+            previous = key;
         }
     }
 
-    private static long BigramKey(int first, int second) => (long)Mix(((ulong)(uint)first << 32) | (uint)second);
+    private static ulong BigramKey(int first, int second) => ((ulong)(uint)first << 32) | (uint)second;
 
     /// <summary>
-    /// A one-to-one scramble of packed n-gram keys: a ulong's hash code XORs its halves, which maps the 4-grams of
-    /// lower-case letters onto about a thousand buckets; multiplying by an odd constant spreads them.
+    /// Where each head lives in a row of <see cref="Width"/> floats: the heads' class weights one after another from
+    /// 0, then the three heads' IDF at <see cref="IdfOffset"/> and a zero, padded to whole vectors.
     /// </summary>
-    private static ulong Mix(ulong key) => key * 0x9E3779B97F4A7C15UL;
+    private sealed class Layout
+    {
+        public const int Heads = 3;
 
-    /// <summary>The union of the three heads' n-grams: tokens are their own unigram ids, bigrams follow them.</summary>
+        public Layout(string[][] labels, float[] biases)
+        {
+            Labels = labels;
+            Biases = biases;
+            Offsets = new int[labels.Length];
+            for (var h = 1; h < labels.Length; h++)
+            {
+                Offsets[h] = Offsets[h - 1] + labels[h - 1].Length;
+            }
+            IdfOffset = labels.Sum(l => l.Length);
+            Width = (IdfOffset + Heads + 1 + 7) / 8 * 8;
+            // Lane j of a row takes the value of the head whose classes it holds; other lanes the zero after the IDF.
+            var heads = new int[Width];
+            Array.Fill(heads, Heads);
+            for (var h = 0; h < labels.Length; h++)
+            {
+                heads.AsSpan(Offsets[h], labels[h].Length).Fill(h);
+            }
+            Reported = [.. labels[^1].Select(TriageLabels.NormalizeLanguage)];
+            LaneHeads = [.. heads.Chunk(Vector256<int>.Count).Select(chunk => Vector256.Create(chunk))];
+        }
+
+        public string[][] Labels { get; }
+        public float[] Biases { get; }
+        public int[] Offsets { get; }
+        public int IdfOffset { get; }
+        public int Width { get; }
+        public Vector256<int>[] LaneHeads { get; }
+        public string[] Reported { get; }
+
+        public int Best(ReadOnlySpan<float> scores, int head, out float confidence)
+        {
+            var probabilities = scores.Slice(Offsets[head], Labels[head].Length);
+            var best = TensorPrimitives.IndexOfMax(probabilities);
+            confidence = probabilities[best];
+            return best;
+        }
+    }
+
+    /// <summary>The union of the three heads' n-grams while they are read: tokens, bigrams of tokens, and character n-grams.</summary>
     private sealed class Vocabulary
     {
+        private readonly Dictionary<ulong, int>[] _charGrams = [.. Enumerable.Range(0, MaxCharNgram).Select(_ => new Dictionary<ulong, int>(ScrambledKeys.Instance))];
+        private readonly List<(int First, int Second)> _pendingBigrams = [];
+
         public Dictionary<string, int> Tokens { get; } = new(StringComparer.Ordinal);
-        public Dictionary<long, int> Bigrams { get; } = [];
-        public Dictionary<ulong, int>[] CharGrams { get; } = [.. Enumerable.Range(0, MaxCharNgram).Select(_ => new Dictionary<ulong, int>())];
-        public int CharGramCount { get; private set; }
+        public Dictionary<(int First, int Second), int> Bigrams { get; } = [];
+
+        /// <summary>By character n-gram id: the characters packed 16 bits each, the first highest, and how many.</summary>
+        public List<(ulong Key, int Length)> CharKeys { get; } = [];
+
+        public int CharGramCount => CharKeys.Count;
 
         /// <summary>Word-gram ids are assigned once every model is registered: tokens first, then bigrams.</summary>
         public int WordGramCount => Tokens.Count + Bigrams.Count;
-
-        private readonly List<(int First, int Second)> _pendingBigrams = [];
 
         public int Token(string token)
         {
@@ -221,11 +483,12 @@ public sealed class FastTriageScorer
             {
                 key = (key << 16) | c;
             }
-            var map = CharGrams[gram.Length - 1];
-            if (!map.TryGetValue(Mix(key), out var id))
+            var map = _charGrams[gram.Length - 1];
+            if (!map.TryGetValue(key, out var id))
             {
-                id = CharGramCount++;
-                map.Add(Mix(key), id);
+                id = CharKeys.Count;
+                CharKeys.Add((key, gram.Length));
+                map.Add(key, id);
             }
             return id;
         }
@@ -233,22 +496,17 @@ public sealed class FastTriageScorer
         /// <summary>Bigram ids come after every token id, so they are fixed only once all tokens are known.</summary>
         public void Seal()
         {
-            foreach (var (first, second) in _pendingBigrams)
+            foreach (var pair in _pendingBigrams)
             {
-                Bigrams.TryAdd(BigramKey(first, second), -1);
-            }
-            _pendingBigrams.Clear();
-            var next = Tokens.Count;
-            foreach (var key in Bigrams.Keys.ToArray())
-            {
-                if (Bigrams[key] < 0)
+                if (!Bigrams.ContainsKey(pair))
                 {
-                    Bigrams[key] = next++;
+                    Bigrams.Add(pair, Tokens.Count + Bigrams.Count);
                 }
             }
+            _pendingBigrams.Clear();
         }
 
-        public int WordGram(int[] tokens) => tokens.Length == 1 ? tokens[0] : Bigrams[BigramKey(tokens[0], tokens[1])];
+        public int WordGram(int[] tokens) => tokens.Length == 1 ? tokens[0] : Bigrams[(tokens[0], tokens[1])];
     }
 
     /// <summary>What one trained model holds: its slots as n-grams, their IDF, and the classifier.</summary>
@@ -421,33 +679,28 @@ public sealed class FastTriageScorer
 
         public int Classes => _labels.Length;
 
-        public Head Fill(Vocabulary vocabulary, Rows rows, int column, int offset)
+        public string[] Labels => _labels;
+
+        public float[] Biases => _biases;
+
+        /// <summary>Each slot as (character block?, vocabulary id, feature column, IDF); slots that name no n-gram are left out.</summary>
+        public IEnumerable<(bool Chars, int Id, int Feature, double Idf)> Slots(Vocabulary vocabulary)
         {
-            var classes = _labels.Length;
-            var dense = _weights.Select(w => w.DenseValues().ToArray()).ToArray();
             for (var slot = 0; slot < _charIds!.Length; slot++)
             {
                 if (_charIds[slot] >= 0)
                 {
-                    Place(rows.Chars, _charIds[slot], slot, _charIdf[slot]);
+                    yield return (true, _charIds[slot], slot, _charIdf[slot]);
                 }
             }
             for (var slot = 0; slot < _wordTokens!.Length; slot++)
             {
-                Place(rows.Words, vocabulary.WordGram(_wordTokens[slot]), _charNames.Length + slot, _wordIdf[slot]);
-            }
-            return new Head(_labels, _biases, rows, column, offset);
-
-            void Place(float[] table, int id, int feature, double idf)
-            {
-                var row = id * rows.Width;
-                table[row + column] = (float)idf;
-                for (var k = 0; k < classes; k++)
-                {
-                    table[row + offset + k] = dense[k][feature];
-                }
+                yield return (false, vocabulary.WordGram(_wordTokens[slot]), _charNames.Length + slot, _wordIdf[slot]);
             }
         }
+
+        /// <summary>The class weights by class, dense, indexed by feature column.</summary>
+        public float[][] DenseWeights() => [.. _weights.Select(w => w.DenseValues().ToArray())];
 
         /// <summary>"a|&lt;␠&gt;|b": one character per part, control characters and space shown as their Unicode pictures.</summary>
         private static int ParseCharGram(ReadOnlySpan<char> name, Span<char> gram)
@@ -482,55 +735,17 @@ public sealed class FastTriageScorer
         }
     }
 
-    /// <summary>By shared n-gram id, a row of width floats: each head's IDF (one column per head), then each head's class weights.</summary>
-    private sealed record Rows(int Width, float[] Chars, float[] Words);
-
-    /// <summary>One head's classifier: its IDF column and its run of class weights in the shared rows.</summary>
-    private sealed class Head(string[] labels, float[] biases, Rows rows, int column, int offset)
+    /// <summary>
+    /// Packed n-gram keys for the dictionaries used while loading: a ulong's own hash code XORs its halves, which maps
+    /// the 4-grams of lower-case letters onto about a thousand buckets; multiplying by an odd constant spreads them.
+    /// </summary>
+    private sealed class ScrambledKeys : IEqualityComparer<ulong>
     {
-        public string[] Labels => labels;
+        public static ScrambledKeys Instance { get; } = new();
 
-        public int Predict(Scratch scratch, out float confidence)
-        {
-            Span<float> scores = stackalloc float[labels.Length];
-            Probabilities(scratch, scores);
-            var best = TensorPrimitives.IndexOfMax(scores);
-            confidence = scores[best];
-            return best;
-        }
+        public bool Equals(ulong x, ulong y) => x == y;
 
-        public void Probabilities(Scratch scratch, Span<float> scores)
-        {
-            var classes = labels.Length;
-            Span<float> block = stackalloc float[classes];
-            biases.CopyTo(scores);
-            AddBlock(scratch.TouchedChars, scratch.CharCounts, rows.Chars, block, scores);
-            AddBlock(scratch.TouchedWords, scratch.WordCounts, rows.Words, block, scores);
-            TensorPrimitives.SoftMax(scores, scores);
-        }
-
-        private void AddBlock(ReadOnlySpan<int> touched, int[] counts, float[] table, Span<float> block, Span<float> scores)
-        {
-            var classes = labels.Length;
-            var width = rows.Width;
-            block.Clear();
-            var squares = 0.0;
-            foreach (var id in touched)
-            {
-                var row = id * width;
-                var value = counts[id] * table[row + column];
-                if (value == 0)
-                {
-                    continue;
-                }
-                squares += (double)value * value;
-                TensorPrimitives.MultiplyAdd(table.AsSpan(row + offset, classes), value, block, block);
-            }
-            if (squares > 0)
-            {
-                TensorPrimitives.MultiplyAdd(block, (float)(1 / Math.Sqrt(squares)), scores, scores);
-            }
-        }
+        public int GetHashCode(ulong obj) => (int)((obj * 0x9E3779B97F4A7C15UL) >> 32);
     }
 
     /// <summary>One thread's counting buffers, sized to the largest vocabulary it has met, cleared by what was touched.</summary>

@@ -42,7 +42,7 @@ public sealed class TriageEngine(TriageModels models)
             return null;
         }
         context ??= TriageContext.None;
-        var modelText = text.Length <= MaxModelChars ? text : text[..MaxModelChars];
+        var modelText = text.AsSpan(0, Math.Min(text.Length, MaxModelChars));
         var tellsLanguage = CountWords(modelText, MinWordsForLanguage) >= MinWordsForLanguage;
         string concern, sentiment, language;
         float confidence;
@@ -52,13 +52,14 @@ public sealed class TriageEngine(TriageModels models)
             concern = fast.ConcernLabels[scores.Concern];
             confidence = scores.ConcernConfidence;
             sentiment = fast.SentimentLabels[scores.Sentiment];
-            language = tellsLanguage ? TriageLabels.NormalizeLanguage(fast.LanguageLabels[scores.Language]) : TriageLabels.Unknown;
+            language = tellsLanguage ? fast.ReportedLanguages[scores.Language] : TriageLabels.Unknown;
         }
         else
         {
-            (concern, confidence) = set.Concern.Predict(modelText);
-            (sentiment, _) = set.Sentiment.Predict(modelText);
-            language = tellsLanguage ? TriageLabels.NormalizeLanguage(set.Language.Predict(modelText).Label) : TriageLabels.Unknown;
+            var cut = text.Length <= MaxModelChars ? text : text[..MaxModelChars];
+            (concern, confidence) = set.Concern.Predict(cut);
+            (sentiment, _) = set.Sentiment.Predict(cut);
+            language = tellsLanguage ? TriageLabels.NormalizeLanguage(set.Language.Predict(cut).Label) : TriageLabels.Unknown;
         }
         var urgency = UrgencyRules.Assess(text, concern, sentiment, context);
         var entities = EntityFinder.Find(text, language);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -44,22 +45,68 @@ public sealed record TriageEntities(
     }
 }
 
-/// <summary>Finds order numbers, SKUs, sizes and colours in English and Norwegian customer text.</summary>
+/// <summary>
+/// Finds order numbers, SKUs, sizes and colours in English and Norwegian customer text. The patterns are the
+/// definition; each runs only when the text holds what every match of it must hold (a run of digits, a hyphen, a
+/// keyword), which is checked with a vectorised search, so most messages skip most patterns. Nothing is
+/// allocated for a text that names none.
+/// </summary>
 public static partial class EntityFinder
 {
+    /// <summary>Every character <c>\d</c> matches (Unicode decimal digits), for the checks before the patterns that need digits.</summary>
+    private static readonly SearchValues<char> s_digits = SearchValues.Create([.. Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(char.IsDigit)]);
+
+    private static readonly SearchValues<char> s_sizeLetters = SearchValues.Create("SML");
+
+    private static readonly IReadOnlyList<string> s_nothing = [];
+
     public static TriageEntities Find(string text, string language = TriageLabels.Unknown)
     {
-        var orders = OrderNumbers(text);
-        var skus = Skus(text, orders);
-        var sizes = Sizes(text);
+        ArgumentNullException.ThrowIfNull(text);
+        var digits = DigitRun(text);
+        var orders = OrderNumbers(text, digits);
+        var skus = Skus(text, orders, digits);
+        var sizes = Sizes(text, digits);
         var colours = Colours(text, language);
         return orders.Count + skus.Count + sizes.Count + colours.Count == 0
             ? TriageEntities.None
             : new TriageEntities(orders, skus, sizes, colours);
     }
 
-    public static List<string> OrderNumbers(string text)
+    public static IReadOnlyList<string> OrderNumbers(string text) => OrderNumbers(text, DigitRun(text));
+
+    public static IReadOnlyList<string> Skus(string text, IReadOnlyCollection<string>? orderNumbers = null) => Skus(text, orderNumbers, DigitRun(text));
+
+    public static IReadOnlyList<string> Sizes(string text) => Sizes(text, DigitRun(text));
+
+    /// <summary>The longest run of digits in the text, up to 4 (every order number holds four).</summary>
+    private static int DigitRun(string text)
     {
+        var span = text.AsSpan();
+        var longest = 0;
+        var at = span.IndexOfAny(s_digits);
+        while (at >= 0)
+        {
+            var run = span[at..].IndexOfAnyExcept(s_digits);
+            run = run < 0 ? span.Length - at : run;
+            longest = Math.Max(longest, run);
+            if (longest >= 4)
+            {
+                return longest;
+            }
+            span = span[(at + run)..];
+            at = span.IndexOfAny(s_digits);
+        }
+        return longest;
+    }
+
+    private static IReadOnlyList<string> OrderNumbers(string text, int digitRun)
+    {
+        // Both alternatives end in \d{4,12}.
+        if (digitRun < 4)
+        {
+            return s_nothing;
+        }
         var found = new List<string>();
         foreach (Match match in OrderNumberPattern().Matches(text))
         {
@@ -68,32 +115,37 @@ public static partial class EntityFinder
         return found;
     }
 
-    public static List<string> Skus(string text, IReadOnlyCollection<string>? orderNumbers = null)
+    private static IReadOnlyList<string> Skus(string text, IReadOnlyCollection<string>? orderNumbers, int digitRun)
     {
-        var found = new List<(int At, string Value)>();
+        // The alternatives need two hyphens, \d{4,8}, or a keyword: sku, art(ikkel), vare, item, article, style, product.
+        if (digitRun < 4 && !text.Contains('-', StringComparison.Ordinal) && !SkuKeyword().IsMatch(text))
+        {
+            return s_nothing;
+        }
+        List<(int At, string Value)>? found = null;
         foreach (Match match in SkuPattern().Matches(text))
         {
             var value = match.Groups["s"].Value.ToUpperInvariant();
             // "order ORD12345" names an order, not an article.
             if (orderNumbers?.Contains(value) != true)
             {
-                found.Add((match.Groups["s"].Index, value));
+                (found ??= []).Add((match.Groups["s"].Index, value));
             }
         }
         return InTextOrder(found);
     }
 
-    public static List<string> Sizes(string text)
+    private static IReadOnlyList<string> Sizes(string text, int digitRun)
     {
-        var found = new List<(int At, string Value)>();
+        List<(int At, string Value)>? found = null;
         foreach (Match match in LetterSizePattern().Matches(text))
         {
-            found.Add((match.Index, match.Value.ToUpperInvariant()));
+            (found ??= []).Add((match.Index, match.Value.ToUpperInvariant()));
         }
         foreach (Match match in NamedSizePattern().Matches(text))
         {
             var value = match.Groups["v"].Value;
-            found.Add((match.Groups["v"].Index, value.ToLowerInvariant() switch
+            (found ??= []).Add((match.Groups["v"].Index, value.ToLowerInvariant() switch
             {
                 "small" or "liten" => "S",
                 "medium" => "M",
@@ -101,25 +153,54 @@ public static partial class EntityFinder
                 _ => value.Replace(',', '.').ToUpperInvariant(),
             }));
         }
-        foreach (Match match in SystemSizePattern().Matches(text))
+        // "EU 38" and "W32/L34" need a digit; a bare "in M" needs a capital S, M or L after white space.
+        if (digitRun > 0)
         {
-            found.Add((match.Index, $"{match.Groups["sys"].Value.ToUpperInvariant()} {match.Groups["v"].Value.Replace(',', '.')}"));
+            foreach (Match match in SystemSizePattern().Matches(text))
+            {
+                (found ??= []).Add((match.Index, $"{match.Groups["sys"].Value.ToUpperInvariant()} {match.Groups["v"].Value.Replace(',', '.')}"));
+            }
+            foreach (Match match in WaistLengthPattern().Matches(text))
+            {
+                (found ??= []).Add((match.Index, $"W{match.Groups["w"].Value}/L{match.Groups["l"].Value}"));
+            }
         }
-        foreach (Match match in WaistLengthPattern().Matches(text))
+        if (HasSizeLetterAfterSpace(text))
         {
-            found.Add((match.Index, $"W{match.Groups["w"].Value}/L{match.Groups["l"].Value}"));
-        }
-        foreach (Match match in BareLetterSizePattern().Matches(text))
-        {
-            found.Add((match.Groups["v"].Index, match.Groups["v"].Value));
+            foreach (Match match in BareLetterSizePattern().Matches(text))
+            {
+                (found ??= []).Add((match.Groups["v"].Index, match.Groups["v"].Value));
+            }
         }
         return InTextOrder(found);
     }
 
-    public static List<string> Colours(string text, string language = TriageLabels.Unknown)
+    private static bool HasSizeLetterAfterSpace(ReadOnlySpan<char> text)
     {
-        var found = new List<string>();
+        var from = 1;
+        while (from < text.Length)
+        {
+            var at = text[from..].IndexOfAny(s_sizeLetters);
+            if (at < 0)
+            {
+                return false;
+            }
+            from += at;
+            if (char.IsWhiteSpace(text[from - 1]))
+            {
+                return true;
+            }
+            from++;
+        }
+        return false;
+    }
+
+    public static IReadOnlyList<string> Colours(string text, string language = TriageLabels.Unknown)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        List<string>? found = null;
         var lookup = s_colours.GetAlternateLookup<ReadOnlySpan<char>>();
+        var pairStarts = s_pairStarts.GetAlternateLookup<ReadOnlySpan<char>>();
         var span = text.AsSpan();
         Span<char> pair = stackalloc char[64];
         var i = 0;
@@ -141,22 +222,27 @@ public static partial class EntityFinder
                 continue;
             }
             var next = NextWord(span, i, out var nextStart);
-            if (!next.IsEmpty && word.Length + next.Length + 1 <= pair.Length)
+            // Only the first word of a two-word form ("navy blue", "off white") can begin a pair.
+            if (!next.IsEmpty && word.Length + next.Length + 1 <= pair.Length && pairStarts.Contains(word))
             {
                 word.CopyTo(pair);
                 pair[word.Length] = ' ';
                 next.CopyTo(pair[(word.Length + 1)..]);
                 if (lookup.TryGetValue(pair[..(word.Length + 1 + next.Length)], out var twoWords))
                 {
-                    AddOnce(found, twoWords);
+                    AddOnce(found ??= [], twoWords);
                     i = nextStart + next.Length;
                     continue;
                 }
             }
-            if (lookup.TryGetValue(word, out var colour) && Applies(word, next, language))
+            if (word.Length <= s_longestColour && lookup.TryGetValue(word, out var colour) && Applies(word, next, language))
             {
-                AddOnce(found, colour);
+                AddOnce(found ??= [], colour);
             }
+        }
+        if (found is null)
+        {
+            return s_nothing;
         }
         return found;
     }
@@ -187,8 +273,12 @@ public static partial class EntityFinder
         return span[start..i];
     }
 
-    private static List<string> InTextOrder(List<(int At, string Value)> found)
+    private static IReadOnlyList<string> InTextOrder(List<(int At, string Value)>? found)
     {
+        if (found is null)
+        {
+            return s_nothing;
+        }
         found.Sort((a, b) => a.At.CompareTo(b.At));
         var values = new List<string>(found.Count);
         foreach (var (_, value) in found)
@@ -210,6 +300,12 @@ public static partial class EntityFinder
         new[] { "member", "members", "membership", "tier", "status", "customer", "medlem", "medlemskap", "kunde" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     private static readonly FrozenDictionary<string, string> s_colours = BuildColours();
+
+    /// <summary>The first words of the colour names of two words, the only words a pair look-up can start from.</summary>
+    private static readonly FrozenSet<string> s_pairStarts =
+        s_colours.Keys.Where(k => k.Contains(' ', StringComparison.Ordinal)).Select(k => k[..k.IndexOf(' ', StringComparison.Ordinal)]).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    private static readonly int s_longestColour = s_colours.Keys.Max(k => k.Length);
 
     private static FrozenDictionary<string, string> BuildColours()
     {
@@ -262,6 +358,9 @@ public static partial class EntityFinder
 
     [GeneratedRegex(@"(?-i:\b(?<s>[A-Z][A-Z0-9]{1,9}(?:-[A-Z0-9]{1,10}){2,5})\b)|(?-i:\b(?<s>[A-Z]{2,4}\d{4,8})\b)|\b(?:sku|art\.?\s*nr|artikkelnummer|artikkelnr|varenummer|varenr|item\s*(?:no|number|nr)|article\s*(?:no|number|nr)|style\s*(?:no|number|nr)|product\s*(?:code|no|number))\.?\s*[:#]?\s*(?<s>[A-Z0-9][A-Z0-9-]{3,24}[A-Z0-9])\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SkuPattern();
+
+    [GeneratedRegex(@"sku|art|vare|item|style|product", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SkuKeyword();
 
     [GeneratedRegex(@"(?<![\w-])(?:XXS|XS|XL|XXL|XXXL|[2-5]XL|2XS)(?![\w-])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex LetterSizePattern();

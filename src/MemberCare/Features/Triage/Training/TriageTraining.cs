@@ -229,7 +229,7 @@ public sealed class TriageTraining(TriagePaths paths, TextWriter output, int see
         return reports;
     }
 
-    private static void ExportSplit(TaskDataset dataset, string folder)
+    public static void ExportSplit(TaskDataset dataset, string folder)
     {
         Directory.CreateDirectory(folder);
         using var writer = new StreamWriter(Path.Combine(folder, NameOf(dataset.Task) + ".csv"), false, new UTF8Encoding(false));
