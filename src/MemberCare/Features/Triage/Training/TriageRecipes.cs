@@ -42,6 +42,9 @@ public static class TriageRecipes
                 chosen with { Name = "L2 x0.1", L2 = chosen.L2 * 0.1f },
                 chosen with { Name = "balance 0.5", Balance = 0.5 },
                 chosen with { Name = "norec x2", CorpusWeights = new Dictionary<string, float> { ["norec"] = 2f } },
+                chosen with { Name = "hand-labelled reviews x3", CorpusWeights = new Dictionary<string, float> { ["clothing-reviews"] = 3f } },
+                chosen with { Name = "words 1-3", WordNgrams = 3 },
+                chosen with { Name = "chars 1-5", CharNgrams = 5 },
             ],
             _ =>
             [
