@@ -88,6 +88,8 @@ public sealed class TriageCorpora(string dataFolder, string labelsFolder, TextWr
             ("care_messages_en.csv", "care-messages-en"),
             ("care_messages_no.csv", "care-messages-no"),
             ("care_messages_other.csv", "care-messages-other"),
+            ("care_messages_da_sv.csv", "care-messages-da-sv"),
+            ("language_sentences.csv", "language-sentences"),
             ("short_texts.csv", "short-texts"),
             ("corrections.csv", CorrectionsCorpus),
         })

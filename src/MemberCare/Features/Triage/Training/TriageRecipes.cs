@@ -8,7 +8,10 @@ public static class TriageRecipes
     public static TriageRecipe Chosen(TriageTask task) => task switch
     {
         TriageTask.Concern => new("concern", 2, 14, 4, 13, TrainerKind.LbfgsMaximumEntropy, Dictionary: true, 0f, 0.03f, 0.5, new Dictionary<string, float> { ["bitext"] = 0.5f }),
-        TriageTask.Sentiment => new("sentiment", 2, 15, 4, 14, TrainerKind.LbfgsMaximumEntropy, Dictionary: true, 0f, 0.3f, 1.0, s_none),
+        // The hand-labelled reviews say what the text feels; the star-labelled ones only what the stars say, and
+        // there are five times as many of them: weighting the hand labels x3 raised cross-validated macro-F1 on
+        // the real corpora (reviews 0.617 -> 0.632, stars 0.597 -> 0.601) at no cost to the mean.
+        TriageTask.Sentiment => new("sentiment", 2, 15, 4, 14, TrainerKind.LbfgsMaximumEntropy, Dictionary: true, 0f, 0.3f, 1.0, new Dictionary<string, float> { ["clothing-reviews"] = 3f }),
         // Swedish and Danish come only from the written messages: every language gets the same total weight, or
         // Norwegian reviews would swamp Danish.
         _ => new("language", 1, 14, 4, 15, TrainerKind.LbfgsMaximumEntropy, Dictionary: true, 0f, 0.1f, 1.0, s_none, BalanceAcrossCorpora: true),
@@ -38,10 +41,13 @@ public static class TriageRecipes
             TriageTask.Sentiment =>
             [
                 chosen,
+                chosen with { Name = "hand-labelled reviews x1", CorpusWeights = s_none },
+                chosen with { Name = "words 1-3", WordNgrams = 3 },
+                chosen with { Name = "chars 1-5", CharNgrams = 5 },
                 chosen with { Name = "L2 x0.3", L2 = chosen.L2 * 0.3f },
                 chosen with { Name = "L2 x0.1", L2 = chosen.L2 * 0.1f },
                 chosen with { Name = "balance 0.5", Balance = 0.5 },
-                chosen with { Name = "norec x2", CorpusWeights = new Dictionary<string, float> { ["norec"] = 2f } },
+                chosen with { Name = "norec x2", CorpusWeights = new Dictionary<string, float>(chosen.CorpusWeights) { ["norec"] = 2f } },
             ],
             _ =>
             [
