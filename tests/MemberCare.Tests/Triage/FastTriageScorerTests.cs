@@ -26,7 +26,7 @@ public sealed class FastTriageScorerTests
     private static List<string> LabelledTexts()
     {
         var texts = new List<string>();
-        foreach (var file in new[] { "care_messages_en.csv", "care_messages_no.csv", "care_messages_other.csv", "short_texts.csv" })
+        foreach (var file in new[] { "care_messages_en.csv", "care_messages_no.csv", "care_messages_other.csv", "care_messages_da_sv.csv", "short_texts.csv" })
         {
             using var reader = new StreamReader(Path.Combine(RepositoryRoot(), "data", "triage", file));
             using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
