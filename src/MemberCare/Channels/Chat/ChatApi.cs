@@ -9,6 +9,7 @@ using MemberCare.Domain.Storage;
 using MemberCare.Features.Intake;
 using MemberCare.Hosting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -23,8 +24,13 @@ public sealed class ChatOptions
     /// <summary>The sites allowed to call the chat API from a browser, such as "https://shop.example".</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>Messages, chat starts and contact forms per client address per minute.</summary>
     [Range(1, 1_000_000)]
     public int PermitsPerMinute { get; set; } = 30;
+
+    /// <summary>Reads (the widget's polls for replies, every 3 seconds while open) per client address per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int PollsPerMinute { get; set; } = 120;
 }
 
 public sealed record ChatStartRequest(string? Key, string? Website);
@@ -53,14 +59,44 @@ public static class ChatApi
             .WithOrigins([.. chat.Value.AllowedOrigins.Select(o => o.TrimEnd('/'))])
             .WithMethods("GET", "POST")
             .WithHeaders("Content-Type")));
-        services.AddRateLimiter(o => o.AddPolicy(RateLimitPolicy, context =>
+        services.AddRateLimiter(o =>
         {
-            var permits = context.RequestServices.GetRequiredService<IOptions<ChatOptions>>().Value.PermitsPerMinute;
-            return RateLimitPartition.GetFixedWindowLimiter(
-                "chat:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-        }));
+            o.AddPolicy(RateLimitPolicy, context =>
+            {
+                var chat = context.RequestServices.GetRequiredService<IOptions<ChatOptions>>().Value;
+                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                // An open widget polls every 3 seconds; counted with the writes, it would use up a visitor's budget for sending.
+                var (partition, permits) = HttpMethods.IsGet(context.Request.Method)
+                    ? ("chat-read:" + address, chat.PollsPerMinute)
+                    : ("chat:" + address, chat.PermitsPerMinute);
+                return RateLimitPartition.GetFixedWindowLimiter(partition,
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+            o.OnRejected = WriteRateLimitedAsync;
+        });
         return services;
+    }
+
+    /// <summary>The widget shows a refusal's detail to the visitor, so a 429 from the chat API says what happened and when to retry.</summary>
+    private static async ValueTask WriteRateLimitedAsync(OnRejectedContext rejected, CancellationToken ct)
+    {
+        var http = rejected.HttpContext;
+        if (!http.Request.Path.StartsWithSegments("/api/v1/chat"))
+        {
+            return;
+        }
+        var wait = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 60;
+        http.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status429TooManyRequests,
+                Title = "Too many messages",
+                Detail = $"Too many messages from your connection in a short time. Please wait {wait} seconds, then send again.",
+            },
+        });
     }
 
     public static IEndpointRouteBuilder MapChatChannel(this IEndpointRouteBuilder routes)
