@@ -15,9 +15,11 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
     public const string AdminPassword = "first-start-password-42";
 
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "membercare-browser", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> _settings;
 
-    public BrowserApp()
+    public BrowserApp(IDictionary<string, string?>? settings = null)
     {
+        _settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         UseKestrel(0);
     }
 
@@ -47,6 +49,10 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
         builder.UseSetting("Demo:SeedOnFirstStart", "false");
         builder.UseSetting("Api:Keys:0", ApiKey);
         builder.UseSetting("Staff:AdminPassword", AdminPassword);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     public override async ValueTask DisposeAsync()

@@ -5,7 +5,6 @@ using MemberCare.Channels.Meta;
 using MemberCare.Channels.Shopify;
 using MemberCare.Channels.Webhooks;
 using MemberCare.Channels.X;
-using MemberCare.Domain.Channels;
 using MemberCare.Hosting;
 
 namespace MemberCare.Channels;
@@ -21,6 +20,7 @@ public static class ChannelsSetup
         services.AddHostedService(sp => sp.GetRequiredService<SilenceWatch>());
         services.AddSingleton<WebhookInbox>();
         services.AddSingleton<ChannelSecrets>();
+        services.AddSingleton<ReviewUpload>();
         services.AddEmailChannel();
         services.AddChatChannel();
         services.AddOptions<Features.Import.ReviewOptions>().BindConfiguration("Reviews").ValidateDataAnnotations();
@@ -49,40 +49,32 @@ public static class ChannelsSetup
         return routes;
     }
 
-    private static async Task<IResult> ImportReviewsAsync(HttpRequest request, Features.Import.ShopImport import, ChannelHealthLog health, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> ImportReviewsAsync(HttpRequest request, ReviewUpload upload, CancellationToken ct)
     {
-        if (request.ContentLength > MaxReviewFileBytes)
+        if (request.ContentLength > ReviewUpload.MaxFileBytes)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: $"A reviews file may be at most {MaxReviewFileBytes} bytes.");
+            return ReviewFileTooLarge();
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[64 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MaxReviewFileBytes)
+            if (buffer.Length + read > ReviewUpload.MaxFileBytes)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: $"A reviews file may be at most {MaxReviewFileBytes} bytes.");
+                return ReviewFileTooLarge();
             }
             buffer.Write(chunk, 0, read);
         }
         buffer.Position = 0;
-        var report = await import.ImportAsync(Features.Import.ImportKind.Reviews, buffer, ct);
-        if (report.Accepted > 0)
-        {
-            await health.RecordDeliveryAsync(WebhookSource.Reviews, time.GetUtcNow(), ct);
-        }
-        if (report.Rejected.Count > 0)
-        {
-            var first = report.Rejected[0];
-            await health.RecordDeliveryFailureAsync(WebhookSource.Reviews, $"{report.Rejected.Count} rows refused; row {first.Row}: {first.Reason}", time.GetUtcNow(), ct);
-        }
+        var report = await upload.ImportAsync(buffer, ct);
         return report.Accepted == 0 && report.Rejected.Count > 0
             ? TypedResults.UnprocessableEntity(report)
             : TypedResults.Ok(report);
     }
 
-    private const int MaxReviewFileBytes = 20 * 1024 * 1024;
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult ReviewFileTooLarge() => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large",
+        detail: $"A reviews file may be at most {ReviewUpload.MaxFileBytes} bytes.");
 
     internal static IResult NotConfigured(string channel, string setting) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound, title: "Channel not configured",

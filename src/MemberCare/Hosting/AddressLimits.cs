@@ -11,10 +11,12 @@ namespace MemberCare.Hosting;
 public sealed class AddressLimits : IAsyncDisposable
 {
     private readonly PartitionedRateLimiter<(string Policy, string Address)> _limiter;
+    private readonly Dictionary<string, AddressLimitPolicy> _policies;
 
     public AddressLimits(IServiceProvider services, IEnumerable<AddressLimitPolicy> policies)
     {
-        var permits = policies.ToDictionary(p => p.Name, p => p.PermitsPerMinute, StringComparer.Ordinal);
+        _policies = policies.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var permits = _policies.ToDictionary(p => p.Key, p => p.Value.PermitsPerMinute, StringComparer.Ordinal);
         _limiter = PartitionedRateLimiter.Create<(string Policy, string Address), (string, string)>(key =>
             RateLimitPartition.GetFixedWindowLimiter(key, k => new FixedWindowRateLimiterOptions
             {
@@ -30,17 +32,20 @@ public sealed class AddressLimits : IAsyncDisposable
         return _limiter.AttemptAcquire((policy, context.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
     }
 
+    public AddressLimitPolicy Policy(string name) => _policies[name];
+
     public ValueTask DisposeAsync() => _limiter.DisposeAsync();
 }
 
 /// <summary>A named limit; the permits are read from options when an address is first seen in a window.</summary>
-public sealed record AddressLimitPolicy(string Name, Func<IServiceProvider, int> PermitsPerMinute);
+public sealed record AddressLimitPolicy(string Name, Func<IServiceProvider, int> PermitsPerMinute, string Title, string Detail);
 
 public static class AddressLimitsExtensions
 {
-    public static IServiceCollection AddAddressLimit(this IServiceCollection services, string name, Func<IServiceProvider, int> permitsPerMinute)
+    public static IServiceCollection AddAddressLimit(this IServiceCollection services, string name, Func<IServiceProvider, int> permitsPerMinute,
+        string title = "Too many requests", string detail = "Too many requests from this address in the last minute; try again in a minute.")
     {
-        services.AddSingleton(new AddressLimitPolicy(name, permitsPerMinute));
+        services.AddSingleton(new AddressLimitPolicy(name, permitsPerMinute, title, detail));
         services.AddSingleton<AddressLimits>();
         return services;
     }
@@ -49,14 +54,13 @@ public static class AddressLimitsExtensions
     public static TBuilder RequireAddressLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
-            using var lease = context.HttpContext.RequestServices.GetRequiredService<AddressLimits>().Acquire(policy, context.HttpContext);
+            var limits = context.HttpContext.RequestServices.GetRequiredService<AddressLimits>();
+            using var lease = limits.Acquire(policy, context.HttpContext);
             if (!lease.IsAcquired)
             {
+                var named = limits.Policy(policy);
                 context.HttpContext.Response.Headers.RetryAfter = "60";
-                return TypedResults.Problem(
-                    title: "Too many requests",
-                    detail: "Too many requests from this address in the last minute; try again in a minute.",
-                    statusCode: StatusCodes.Status429TooManyRequests);
+                return TypedResults.Problem(title: named.Title, detail: named.Detail, statusCode: StatusCodes.Status429TooManyRequests);
             }
             return await next(context);
         });

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace MemberCare.Tests.Channels;
 
 /// <summary>
-/// The IMAP poller's memory: which UIDs were taken in. The poller's IMAP conversation itself is MailKit's and is
-/// not run here (no IMAP server on the test machine); what it decides with this ledger is.
+/// The IMAP poller's memory: which UIDs were taken in, with the clock under the test's control. The poller's
+/// conversation with a real server is in <see cref="ImapPollerTests"/>.
 /// </summary>
 public sealed class ImapLedgerTests
 {

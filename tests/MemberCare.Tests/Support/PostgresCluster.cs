@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using MemberCare.Tests.Support;
 using Npgsql;
 
@@ -19,11 +17,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     public const string RequireVariable = "MEMBERCARE_REQUIRE_POSTGRES";
 
     private const string InstallRoot = "/usr/lib/postgresql";
-    private static readonly TimeSpan s_toolTimeout = TimeSpan.FromSeconds(90);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private Server? _server;
-    private string? _unavailable;
+    private readonly StartOnce<Server> _cluster = new("PostgreSQL", RequireVariable, StartAsync);
     private int _databases;
 
     public static bool Required => Environment.GetEnvironmentVariable(RequireVariable) == "1";
@@ -31,7 +26,7 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Creates an empty database and returns its connection string; skips (or fails, when required) without PostgreSQL.</summary>
     public async Task<string> CreateDatabaseAsync(CancellationToken ct)
     {
-        var server = await StartedAsync(ct);
+        var server = await _cluster.StartedAsync(ct);
         var name = $"membercare_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid().ToString("N")[..12]}";
         await using (var connection = new NpgsqlConnection(server.AdminConnectionString))
         {
@@ -44,7 +39,7 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public async Task DropDatabaseAsync(string connectionString)
     {
-        if (_server is not { } server)
+        if (_cluster.Server is not { } server)
         {
             return;
         }
@@ -58,40 +53,15 @@ public sealed class PostgresCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_server is { } server)
+        if (_cluster.Server is { } server)
         {
             NpgsqlConnection.ClearAllPools();
-            await RunAsync(server.Tools.PgCtl, ["-D", server.DataFolder, "-m", "immediate", "-w", "stop"], server.Tools.AsRoot, CancellationToken.None);
-            TryDelete(server.Folder);
+            await ExternalTool.RunAsync(server.Tools.PgCtl, ["-D", server.DataFolder, "-m", "immediate", "-w", "stop"], server.Tools.AsRoot ? "postgres" : null, CancellationToken.None);
+            ExternalTool.TryDelete(server.Folder);
         }
-        _gate.Dispose();
+        _cluster.Dispose();
     }
 
-    private async Task<Server> StartedAsync(CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            if (_server is null && _unavailable is null)
-            {
-                (_server, _unavailable) = await StartAsync(ct);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-        if (_server is { } server)
-        {
-            return server;
-        }
-        if (Required)
-        {
-            Assert.Fail($"PostgreSQL is required ({RequireVariable}=1) but unavailable: {_unavailable}");
-        }
-        Assert.Skip($"PostgreSQL is unavailable: {_unavailable} Set {RequireVariable}=1 to fail instead of skipping.");
-        throw new InvalidOperationException("Assert.Skip returned.");
-    }
 
     private static async Task<(Server? Server, string? Unavailable)> StartAsync(CancellationToken ct)
     {
@@ -107,31 +77,31 @@ public sealed class PostgresCluster : IAsyncDisposable
             if (tools.AsRoot)
             {
                 // initdb and postgres refuse to run as root; the cluster belongs to the postgres account instead.
-                var chown = await RunAsync("chown", ["postgres", folder], asRoot: false, ct);
+                var chown = await ExternalTool.RunAsync("chown", ["postgres", folder], asUser: null, ct);
                 if (chown.ExitCode != 0)
                 {
-                    TryDelete(folder);
+                    ExternalTool.TryDelete(folder);
                     return (null, $"running as root and could not hand {folder} to the 'postgres' account: {chown.Output}");
                 }
             }
-            var init = await RunAsync(tools.InitDb, ["-D", dataFolder, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"], tools.AsRoot, ct);
+            var init = await ExternalTool.RunAsync(tools.InitDb, ["-D", dataFolder, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"], tools.AsRoot ? "postgres" : null, ct);
             if (init.ExitCode != 0)
             {
-                TryDelete(folder);
+                ExternalTool.TryDelete(folder);
                 return (null, $"initdb failed ({init.ExitCode}): {init.Output}");
             }
 
             var failures = new List<string>();
             for (var attempt = 1; attempt <= 3; attempt++)
             {
-                var port = FreeLoopbackPort();
+                var port = ExternalTool.FreeLoopbackPort();
                 var options = string.Join(' ',
                     $"-p {port}",
                     "-c listen_addresses=127.0.0.1",
                     "-c fsync=off",
                     $"-c unix_socket_directories={folder}",
                     "-c max_connections=300");
-                var start = await RunAsync(tools.PgCtl, ["-D", dataFolder, "-l", Path.Combine(folder, "postgres.log"), "-o", options, "-t", "60", "-w", "start"], tools.AsRoot, ct);
+                var start = await ExternalTool.RunAsync(tools.PgCtl, ["-D", dataFolder, "-l", Path.Combine(folder, "postgres.log"), "-o", options, "-t", "60", "-w", "start"], tools.AsRoot ? "postgres" : null, ct);
                 if (start.ExitCode == 0)
                 {
                     var admin = new NpgsqlConnectionStringBuilder
@@ -147,12 +117,12 @@ public sealed class PostgresCluster : IAsyncDisposable
                 }
                 failures.Add($"pg_ctl start on port {port} failed ({start.ExitCode}): {start.Output} {ReadLog(folder)}");
             }
-            TryDelete(folder);
+            ExternalTool.TryDelete(folder);
             return (null, string.Join(" | ", failures));
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            TryDelete(folder);
+            ExternalTool.TryDelete(folder);
             return (null, $"could not run the PostgreSQL tools: {ex.Message}");
         }
     }
@@ -171,69 +141,13 @@ public sealed class PostgresCluster : IAsyncDisposable
             .FirstOrDefault();
         return newest is null
             ? null
-            : new Tools(Path.Combine(newest, "initdb"), Path.Combine(newest, "pg_ctl"), AsRoot: Environment.UserName == "root");
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAsync(string tool, IReadOnlyList<string> arguments, bool asRoot, CancellationToken ct)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo(asRoot ? "runuser" : tool)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (asRoot)
-        {
-            foreach (var prefix in new[] { "-u", "postgres", "--", tool })
-            {
-                start.ArgumentList.Add(prefix);
-            }
-        }
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = System.Diagnostics.Process.Start(start)
-            ?? throw new InvalidOperationException($"Could not start {start.FileName}.");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(s_toolTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"{Path.GetFileName(tool)} did not finish within {s_toolTimeout.TotalSeconds} s.");
-        }
-        return (process.ExitCode, $"{(await stdout).Trim()} {(await stderr).Trim()}".Trim());
+            : new Tools(Path.Combine(newest, "initdb"), Path.Combine(newest, "pg_ctl"), AsRoot: ExternalTool.AsRoot);
     }
 
     private static string ReadLog(string folder)
     {
         var log = Path.Combine(folder, "postgres.log");
         return File.Exists(log) ? string.Join(" ", File.ReadLines(log).TakeLast(5)) : "";
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // The temp folder's own cleanup takes whatever is left.
-        }
     }
 
     private sealed record Tools(string InitDb, string PgCtl, bool AsRoot);

@@ -22,8 +22,13 @@ public sealed class ChatOptions
     /// <summary>The sites allowed to call the chat API from a browser, such as "https://shop.example".</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
+    /// <summary>Messages, chat starts and contact forms per client address per minute.</summary>
     [Range(1, 1_000_000)]
     public int PermitsPerMinute { get; set; } = 30;
+
+    /// <summary>Reads (the widget's polls for replies, every 3 seconds while open) per client address per minute.</summary>
+    [Range(1, 1_000_000)]
+    public int PollsPerMinute { get; set; } = 120;
 }
 
 public sealed record ChatStartRequest(string? Key, string? Website);
@@ -42,6 +47,9 @@ public static class ChatApi
 {
     public const string CorsPolicy = "chat-widget";
     public const string RateLimitPolicy = "chat";
+    public const string PollLimitPolicy = "chat-read";
+    private const string TooManyTitle = "Too many messages";
+    private const string TooManyDetail = "Too many messages from your connection in a short time. Please wait 60 seconds, then send again.";
     private const int MaxTextLength = 4000;
 
     public static IServiceCollection AddChatChannel(this IServiceCollection services)
@@ -52,19 +60,23 @@ public static class ChatApi
             .WithOrigins([.. chat.Value.AllowedOrigins.Select(o => o.TrimEnd('/'))])
             .WithMethods("GET", "POST")
             .WithHeaders("Content-Type")));
-        services.AddAddressLimit(RateLimitPolicy, sp => sp.GetRequiredService<IOptions<ChatOptions>>().Value.PermitsPerMinute);
+        services.AddAddressLimit(RateLimitPolicy, sp => sp.GetRequiredService<IOptions<ChatOptions>>().Value.PermitsPerMinute, TooManyTitle, TooManyDetail);
+        // An open widget polls every 3 seconds; counted with the writes, it would use up a visitor's budget for sending.
+        services.AddAddressLimit(PollLimitPolicy, sp => sp.GetRequiredService<IOptions<ChatOptions>>().Value.PollsPerMinute, TooManyTitle, TooManyDetail);
         return services;
     }
+
+    /// <summary>The widget shows a refusal's detail to the visitor, so a 429 from the chat API says what happened and when to retry.</summary>
 
     public static IEndpointRouteBuilder MapChatChannel(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/widget.js", () => TypedResults.Text(ChatWidget.Script, "text/javascript; charset=utf-8"))
             .WithTags("Chat").WithSummary("The embeddable chat and contact widget: <script src=\".../widget.js\" data-key=\"...\" defer></script>");
-        var chat = routes.MapGroup("/api/v1/chat").WithTags("Chat").RequireCors(CorsPolicy).RequireAddressLimit(RateLimitPolicy).DisableAntiforgery();
-        chat.MapPost("/sessions", Start).WithSummary("Starts a chat: a token only this visitor holds");
-        chat.MapPost("/{token}/messages", PostAsync).WithSummary("A visitor's chat message; idempotent on clientId");
-        chat.MapGet("/{token}/messages", PollAsync).WithSummary("The chat's messages after a given id: poll for agents' replies");
-        chat.MapPost("/contact", ContactAsync).WithSummary("The contact form: one message with a subject and a reply address");
+        var chat = routes.MapGroup("/api/v1/chat").WithTags("Chat").RequireCors(CorsPolicy).DisableAntiforgery();
+        chat.MapPost("/sessions", Start).RequireAddressLimit(RateLimitPolicy).WithSummary("Starts a chat: a token only this visitor holds");
+        chat.MapPost("/{token}/messages", PostAsync).RequireAddressLimit(RateLimitPolicy).WithSummary("A visitor's chat message; idempotent on clientId");
+        chat.MapGet("/{token}/messages", PollAsync).RequireAddressLimit(PollLimitPolicy).WithSummary("The chat's messages after a given id: poll for agents' replies");
+        chat.MapPost("/contact", ContactAsync).RequireAddressLimit(RateLimitPolicy).WithSummary("The contact form: one message with a subject and a reply address");
         return routes;
     }
 

@@ -24,6 +24,8 @@
       method: method,
       headers: body ? { "Content-Type": "application/json" } : {},
       body: body ? JSON.stringify(body) : undefined
+    }).catch(function () {
+      throw new Error("Could not reach customer care. Check your connection and try again.");
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (json) {
         if (!r.ok) { throw new Error(json.detail || json.title || ("Error " + r.status)); }

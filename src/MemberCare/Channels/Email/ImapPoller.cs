@@ -2,6 +2,8 @@ using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using MailKit.Security;
+using MemberCare.Channels.Webhooks;
+using MemberCare.Domain.Channels;
 using MemberCare.Features.Intake;
 using Microsoft.Extensions.Options;
 
@@ -16,6 +18,7 @@ public sealed class ImapPoller(
     ChannelSecrets secrets,
     ImapLedger ledger,
     MailIntake intake,
+    ChannelHealthLog health,
     TimeProvider time,
     ILogger<ImapPoller> logger) : BackgroundService
 {
@@ -40,6 +43,8 @@ public sealed class ImapPoller(
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 logger.LogWarning(ex, "Polling {Host}/{Folder} failed; the next poll tries again", imap.Host, imap.Folder);
+                // A mailbox that cannot be read is a silent channel unless operators see why on the health page.
+                await health.RecordDeliveryFailureAsync(WebhookSource.Email, FailureReason(imap, ex), time.GetUtcNow(), stoppingToken);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -59,27 +64,32 @@ public sealed class ImapPoller(
         var mailbox = $"{imap.User}@{imap.Host}/{imap.Folder}";
         var unseen = await folder.SearchAsync(SearchQuery.NotSeen, ct);
         var open = await ledger.OpenAsync(mailbox, folder.UidValidity, [.. unseen.Select(u => (long)u.Id)], ct);
+        var batch = open.Take(imap.MaxPerPoll).Select(uid => new UniqueId((uint)uid)).ToList();
+        var sizes = batch.Count == 0
+            ? new Dictionary<UniqueId, uint?>()
+            : (await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct)).ToDictionary(s => s.UniqueId, s => s.Size);
         IMailFolder? destination = string.IsNullOrWhiteSpace(imap.MoveTo) ? null : await client.GetFolderAsync(imap.MoveTo, ct);
         var handled = 0;
-        foreach (var uid in open.Take(imap.MaxPerPoll))
+        foreach (var id in batch)
         {
-            if (!await ledger.ClaimAsync(mailbox, folder.UidValidity, uid, ct))
+            if (!sizes.ContainsKey(id))
+            {
+                // Expunged by a mail client since the search.
+                continue;
+            }
+            if (!await ledger.ClaimAsync(mailbox, folder.UidValidity, id.Id, ct))
             {
                 continue;
             }
-            var id = new UniqueId((uint)uid);
             MailOutcome outcome;
             try
             {
-                using var raw = new MemoryStream();
-                var message = await folder.GetMessageAsync(id, ct);
-                await message.WriteToAsync(raw, ct);
-                outcome = await intake.ImportAsync(raw.ToArray(), ct);
+                outcome = await ImportAsync(folder, id, sizes[id], ct);
             }
             catch (IntakeUnavailableException ex)
             {
-                await ledger.ReleaseAsync(mailbox, folder.UidValidity, uid, CancellationToken.None);
-                logger.LogWarning(ex, "Mail {Uid} could not be stored; it stays unseen for the next poll", uid);
+                await ledger.ReleaseAsync(mailbox, folder.UidValidity, id.Id, CancellationToken.None);
+                logger.LogWarning(ex, "Mail {Uid} could not be stored; it stays unseen for the next poll", id.Id);
                 break;
             }
             if (destination is not null)
@@ -90,7 +100,7 @@ public sealed class ImapPoller(
             {
                 await folder.AddFlagsAsync(id, MessageFlags.Seen, silent: true, ct);
             }
-            await ledger.CompleteAsync(mailbox, folder.UidValidity, uid, outcome.Kind == MailOutcomeKind.Rejected
+            await ledger.CompleteAsync(mailbox, folder.UidValidity, id.Id, outcome.Kind == MailOutcomeKind.Rejected
                 ? "rejected: " + outcome.Reason
                 : $"{outcome.Kind.ToString().ToLowerInvariant()}: message {outcome.Stored!.MessageId}", ct);
             handled++;
@@ -98,4 +108,29 @@ public sealed class ImapPoller(
         await client.DisconnectAsync(quit: true, ct);
         return handled;
     }
+
+    /// <summary>Takes the mail in as the server holds it, byte for byte; one over the size limit is refused unread.</summary>
+    private async Task<MailOutcome> ImportAsync(IMailFolder folder, UniqueId id, uint? size, CancellationToken ct)
+    {
+        var max = options.Value.MaxMessageBytes;
+        if (size > max)
+        {
+            var reason = $"The mail is {size} bytes, over the limit of {max} (Email:MaxMessageBytes); it was not read.";
+            await health.RecordDeliveryFailureAsync(WebhookSource.Email, reason, time.GetUtcNow(), ct);
+            return MailOutcome.Rejected(reason);
+        }
+        using var raw = new MemoryStream();
+        using (var stream = await folder.GetStreamAsync(id, ct))
+        {
+            await stream.CopyToAsync(raw, ct);
+        }
+        return await intake.ImportAsync(raw.ToArray(), ct);
+    }
+
+    private static string FailureReason(ImapOptions imap, Exception ex) => ex switch
+    {
+        AuthenticationException => $"IMAP sign-in as {imap.User} at {imap.Host} was refused: check the user and the password (channel secret {ChannelSecrets.ImapPassword}). {ex.Message}",
+        FolderNotFoundException missing => $"IMAP folder '{missing.FolderName}' does not exist at {imap.Host} (Email:Imap:Folder, Email:Imap:MoveTo).",
+        _ => $"IMAP poll of {imap.Host}:{imap.Port}/{imap.Folder} failed: {ex.GetType().Name}: {ex.Message}",
+    };
 }
