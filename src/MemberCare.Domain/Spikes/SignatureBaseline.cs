@@ -82,7 +82,7 @@ public sealed class SignatureBaseline
     /// </summary>
     public void Close(DateTimeOffset bucket, int count, SpikeRule rule, DateTimeOffset observedSince, bool learning)
     {
-        if (bucket < BucketStart)
+        if (bucket < BucketStart || bucket < rule.FirstFullWindow(observedSince))
         {
             return;
         }

@@ -160,6 +160,14 @@ public sealed class SpikeDetector(
         {
             return;
         }
+        // The partial first window is not learned (SpikeRule.FirstFullWindow).
+        var firstFull = rule.FirstFullWindow(cursor.ObservedSince!.Value);
+        closedThrough = closedThrough < firstFull ? firstFull : closedThrough;
+        if (through <= closedThrough)
+        {
+            cursor.Close(through);
+            return;
+        }
         long from = closedThrough.UtcTicks, to = through.UtcTicks, window = rule.Window.Ticks;
         var slices = db.SpikeBuckets.Where(b => b.SliceStart >= from && b.SliceStart < to);
         var recurring = await slices
