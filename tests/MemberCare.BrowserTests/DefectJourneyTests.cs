@@ -120,7 +120,8 @@ public sealed class DefectJourneyTests
         Assert.Equal(externalIds.Count, messages.Count);
         var baseline = SignatureBaseline.Start("journey:wrong_size:linen-dress", SignatureKind.Sku, "wrong_size", label, now.AddMinutes(-30));
         db.SpikeBaselines.Add(baseline);
-        db.SpikeAlerts.Add(SpikeAlert.Raise(baseline, now.AddMinutes(-30), messages[^1], now, expected: 0.2, level: messages.Count, messages, now));
+        db.SpikeAlerts.Add(SpikeAlert.Raise(baseline.Signature, baseline.Kind, baseline.Concern, label, now.AddMinutes(-30), messages[^1], now,
+            expected: 0.2, level: messages.Count, messages, messages.Count, now));
         await db.SaveChangesAsync(Ct);
     }
 

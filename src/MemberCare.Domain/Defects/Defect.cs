@@ -36,8 +36,11 @@ public sealed class Defect
     /// <summary>Concern plus the area it touches ("wrong_item|sku:DRS-114"); a new message with it is a recurrence.</summary>
     public string SignatureKey { get; private set; } = "";
 
-    /// <summary>The staff member who answers for the defect and is told when it comes back.</summary>
+    /// <summary>The staff member who answers for the defect and is told when it comes back (or a department does).</summary>
     public string? OwnerId { get; private set; }
+
+    /// <summary>The department that answers for the defect; its lead, or else its members, are told when it comes back.</summary>
+    public string? OwnerDepartment { get; private set; }
 
     public string OpenedBy { get; private set; } = "";
     public DateTimeOffset OpenedAt { get; private set; }
@@ -185,11 +188,22 @@ public sealed class Defect
         return DefectOutcome.Done;
     }
 
-    public void Reclassify(DefectCategory category, DefectSeverity severity, string? ownerId, DateTimeOffset at)
+    public void Reclassify(DefectCategory category, DefectSeverity severity, DateTimeOffset at)
     {
         Category = category;
         Severity = severity;
-        OwnerId = string.IsNullOrWhiteSpace(ownerId) ? OwnerId : ownerId;
+        Touch(at);
+    }
+
+    /// <summary>Hands the defect to a user or to a department (one of them), or to nobody.</summary>
+    public void AssignOwner(string? userId, string? department, DateTimeOffset at)
+    {
+        if (!string.IsNullOrWhiteSpace(userId) && !string.IsNullOrWhiteSpace(department))
+        {
+            throw new ArgumentException("A defect is owned by a user or by a department, not both.", nameof(department));
+        }
+        OwnerId = string.IsNullOrWhiteSpace(userId) ? null : userId.Trim();
+        OwnerDepartment = string.IsNullOrWhiteSpace(department) ? null : department.Trim();
         Touch(at);
     }
 
@@ -332,6 +346,7 @@ public sealed class Defect
             defect.Property(d => d.Title).HasMaxLength(MaxTitle);
             defect.Property(d => d.SignatureKey).HasMaxLength(DefectSignature.MaxLength);
             defect.Property(d => d.OwnerId).HasMaxLength(64);
+            defect.Property(d => d.OwnerDepartment).HasMaxLength(40);
             defect.Property(d => d.OpenedBy).HasMaxLength(200);
             defect.Property(d => d.Whys).HasMaxLength(MaxWhys * 501);
             defect.Property(d => d.LessonWhat).HasMaxLength(MaxText);

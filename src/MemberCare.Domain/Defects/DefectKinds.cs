@@ -71,6 +71,7 @@ public enum DefectOutcome
     LessonMissing,
     NotFound,
     AlreadyDone,
+    UnknownOwner,
 }
 
 /// <summary>The snake_case keys the API and the pages use for the defect enums.</summary>

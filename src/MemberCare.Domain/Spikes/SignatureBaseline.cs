@@ -15,8 +15,9 @@ public enum SignatureKind
 }
 
 /// <summary>
-/// What one signature usually counts per window, learned from every bucket since detection began, and the count of
-/// its current and previous buckets. Stored, so every node tests against the same baseline.
+/// What one signature usually counts per window, learned from every closed window since detection began. Stored, so
+/// every node tests against the same baseline. A signature without a row has counted nothing worth learning (a text
+/// band seen once in a window), which the rule reads as the minimum rate.
 /// </summary>
 public sealed class SignatureBaseline
 {
@@ -34,12 +35,11 @@ public sealed class SignatureBaseline
     /// <summary>How people read the signature: "damaged_item · SKU TS-104" or a cluster's sample words.</summary>
     public string Label { get; private set; } = "";
 
-    /// <summary>The exponentially weighted mean of closed buckets' counts, not yet corrected for its start at zero.</summary>
+    /// <summary>The exponentially weighted mean of closed windows' counts, not yet corrected for its start at zero.</summary>
     public double Mean { get; private set; }
 
+    /// <summary>The mean holds every window that started before this; later ones it has not seen counted nothing.</summary>
     public DateTimeOffset BucketStart { get; private set; }
-    public int BucketCount { get; private set; }
-    public int PreviousBucketCount { get; private set; }
 
     /// <summary>The count of the highest alert a lead dismissed; the signature alerts again only above it.</summary>
     public int DismissedLevel { get; private set; }
@@ -63,58 +63,40 @@ public sealed class SignatureBaseline
         };
     }
 
-    /// <summary>Counts one message at <paramref name="at"/>, closing the buckets that ended before it.</summary>
-    public void Count(DateTimeOffset at, SpikeRule rule, DateTimeOffset observedSince)
-    {
-        var bucket = rule.BucketOf(at);
-        if (bucket > BucketStart)
-        {
-            Close(bucket, rule, observedSince);
-        }
-        BucketCount++;
-        if (at > LastSeenAt)
-        {
-            LastSeenAt = at.ToUniversalTime();
-        }
-    }
+    /// <summary>
+    /// The usual count per window once windows before <paramref name="closedThrough"/> are closed. The mean starts at
+    /// zero, so it is divided by the weight the observed windows carry (as Adam corrects its moments); windows before
+    /// this signature's first message were observed and were zero, and so were closed windows it was absent from.
+    /// </summary>
+    public double Rate(SpikeRule rule, DateTimeOffset observedSince, DateTimeOffset closedThrough) =>
+        rule.Rate(Mean * Math.Pow(1 - rule.Smoothing, Math.Max(0, (closedThrough - BucketStart) / rule.Window)), observedSince, closedThrough);
+
+    public int AlertLevel(SpikeRule rule, DateTimeOffset observedSince, DateTimeOffset closedThrough) =>
+        rule.AlertLevel(Rate(rule, observedSince, closedThrough), DismissedLevel);
 
     /// <summary>
-    /// The usual count per window. The mean starts at zero, so it is divided by the weight the observed buckets carry
-    /// (as Adam corrects its moments); buckets before this signature's first message were observed and were zero.
+    /// Folds the window starting at <paramref name="bucket"/>, which counted <paramref name="count"/> messages. After the
+    /// warm-up a spike must not teach the baseline that spikes are normal, so a window counts at most its alert level;
+    /// during the warm-up (<paramref name="learning"/>) nothing alerts and every count is taken as it is, or a busy
+    /// signature would start from the minimum rate and need weeks to climb to its real one.
     /// </summary>
-    public double Rate(SpikeRule rule, DateTimeOffset observedSince)
+    public void Close(DateTimeOffset bucket, int count, SpikeRule rule, DateTimeOffset observedSince, bool learning)
     {
-        var closed = (BucketStart - rule.BucketOf(observedSince)) / rule.Window;
-        if (closed < 1)
+        if (bucket < BucketStart || bucket < rule.FirstFullWindow(observedSince))
         {
-            return rule.MinRate;
+            return;
         }
-        var weight = 1 - Math.Pow(1 - rule.Smoothing, closed);
-        return Math.Max(rule.MinRate, Mean / weight);
+        var counted = learning ? count : Math.Min(count, AlertLevel(rule, observedSince, bucket));
+        var a = rule.Smoothing;
+        Mean = (Mean * Math.Pow(1 - a, (bucket - BucketStart) / rule.Window) * (1 - a)) + (a * counted);
+        BucketStart = (bucket + rule.Window).ToUniversalTime();
+        if (count > 0 && bucket + rule.Window > LastSeenAt)
+        {
+            LastSeenAt = (bucket + rule.Window).ToUniversalTime();
+        }
     }
-
-    public int AlertLevel(SpikeRule rule, DateTimeOffset observedSince) => rule.AlertLevel(Rate(rule, observedSince), DismissedLevel);
-
-    /// <summary>The most a window can hold now: the sliding window overlaps the current and the previous bucket only.</summary>
-    public int UpperBoundOfWindow => BucketCount + PreviousBucketCount;
 
     public void RaiseThreshold(int dismissedCount) => DismissedLevel = Math.Max(DismissedLevel, dismissedCount);
-
-    private void Close(DateTimeOffset bucket, SpikeRule rule, DateTimeOffset observedSince)
-    {
-        var a = rule.Smoothing;
-        // A spike must not teach the baseline that spikes are normal: a closed bucket counts at most its alert level.
-        var counted = Math.Min(BucketCount, AlertLevel(rule, observedSince));
-        Mean = ((1 - a) * Mean) + (a * counted);
-        var empty = (long)((bucket - BucketStart) / rule.Window) - 1;
-        if (empty > 0)
-        {
-            Mean *= Math.Pow(1 - a, empty);
-        }
-        PreviousBucketCount = empty == 0 ? BucketCount : 0;
-        BucketCount = 0;
-        BucketStart = bucket;
-    }
 
     internal sealed class Mapping : IEntityTypeConfiguration<SignatureBaseline>
     {
@@ -124,7 +106,6 @@ public sealed class SignatureBaseline
             baseline.Property(b => b.Signature).HasMaxLength(MaxSignatureLength);
             baseline.Property(b => b.Concern).HasMaxLength(40);
             baseline.Property(b => b.Label).HasMaxLength(MaxLabelLength);
-            baseline.Ignore(b => b.UpperBoundOfWindow);
             baseline.HasIndex(b => b.LastSeenAt);
         }
     }

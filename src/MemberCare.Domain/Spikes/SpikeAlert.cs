@@ -52,13 +52,17 @@ public sealed class SpikeAlert
     public List<SpikeAlertMessage> Messages { get; private set; } = [];
 
     public static SpikeAlert Raise(
-        SignatureBaseline baseline,
+        string signature,
+        SignatureKind kind,
+        string concern,
+        string label,
         DateTimeOffset windowStart,
         long tippingMessageId,
         DateTimeOffset tippedAt,
         double expected,
         int level,
         IReadOnlyCollection<long> messageIds,
+        int count,
         DateTimeOffset now)
     {
         if (messageIds.Count == 0)
@@ -67,10 +71,10 @@ public sealed class SpikeAlert
         }
         var alert = new SpikeAlert
         {
-            Signature = baseline.Signature,
-            Kind = baseline.Kind,
-            Concern = baseline.Concern,
-            Label = baseline.Label,
+            Signature = signature,
+            Kind = kind,
+            Concern = concern,
+            Label = label.Length > SignatureBaseline.MaxLabelLength ? label[..SignatureBaseline.MaxLabelLength] : label,
             WindowStart = windowStart.ToUniversalTime(),
             TippingMessageId = tippingMessageId,
             TippedAt = tippedAt.ToUniversalTime(),
@@ -79,7 +83,7 @@ public sealed class SpikeAlert
             Level = level,
             Status = SpikeAlertStatus.Proposed,
         };
-        alert.Link(messageIds, messageIds.Count);
+        alert.Link(messageIds, count);
         return alert;
     }
 

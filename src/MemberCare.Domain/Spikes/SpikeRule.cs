@@ -12,6 +12,35 @@ public sealed record SpikeRule(TimeSpan Window, TimeSpan HalfLife, double MinRat
     /// <summary>The weight of the newest bucket in the mean: a bucket's weight halves every half-life.</summary>
     public double Smoothing => 1 - Math.Pow(0.5, Window / HalfLife);
 
+    /// <summary>Counts are kept per slice, a twelfth of the window; the sliding window is the last twelve slices.</summary>
+    public const int Slices = 12;
+
+    public long SliceTicks => Math.Max(1, Window.Ticks / Slices);
+
+    public long SliceOf(DateTimeOffset at) => at.UtcTicks - (at.UtcTicks % SliceTicks);
+
+    /// <summary>The first slice of the sliding window that ends with the slice of <paramref name="at"/>.</summary>
+    public long WindowFrom(DateTimeOffset at) => SliceOf(at) - ((Slices - 1) * SliceTicks);
+
+    /// <summary>
+    /// The first window observed whole. Detection rarely starts on a window's boundary, and a partial first window
+    /// learned as a whole one would set every baseline too low (at 1,000 messages/s a third too low after 20 s).
+    /// </summary>
+    public DateTimeOffset FirstFullWindow(DateTimeOffset observedSince) =>
+        BucketOf(observedSince) == observedSince ? observedSince.ToUniversalTime() : BucketOf(observedSince) + Window;
+
+    /// <summary>The usual count per window from a mean that started at zero, corrected for the windows it has seen.</summary>
+    public double Rate(double mean, DateTimeOffset observedSince, DateTimeOffset closedThrough)
+    {
+        var closed = (closedThrough - FirstFullWindow(observedSince)) / Window;
+        if (closed < 1)
+        {
+            return MinRate;
+        }
+        var weight = 1 - Math.Pow(1 - Smoothing, closed);
+        return Math.Max(MinRate, mean / weight);
+    }
+
     public DateTimeOffset BucketOf(DateTimeOffset at)
     {
         var ticks = at.UtcTicks;

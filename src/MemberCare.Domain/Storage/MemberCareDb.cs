@@ -43,7 +43,7 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<DeliveryTarget> DeliveryTargets => Set<DeliveryTarget>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<SignatureBaseline> SpikeBaselines => Set<SignatureBaseline>();
-    public DbSet<SpikeHit> SpikeHits => Set<SpikeHit>();
+    public DbSet<SpikeBucket> SpikeBuckets => Set<SpikeBucket>();
     public DbSet<SpikeAlert> SpikeAlerts => Set<SpikeAlert>();
     public DbSet<SpikeAlertMessage> SpikeAlertMessages => Set<SpikeAlertMessage>();
     public DbSet<SpikeCursor> SpikeCursors => Set<SpikeCursor>();

@@ -536,6 +536,10 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("OwnerDepartment")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("OwnerId")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -1449,9 +1453,6 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
-                    b.Property<int>("BucketCount")
-                        .HasColumnType("integer");
-
                     b.Property<DateTimeOffset>("BucketStart")
                         .HasColumnType("timestamp with time zone");
 
@@ -1478,9 +1479,6 @@ namespace MemberCare.Migrations.Postgres.Migrations
 
                     b.Property<double>("Mean")
                         .HasColumnType("double precision");
-
-                    b.Property<int>("PreviousBucketCount")
-                        .HasColumnType("integer");
 
                     b.HasKey("Signature");
 
@@ -1576,10 +1574,36 @@ namespace MemberCare.Migrations.Postgres.Migrations
                     b.ToTable("SpikeAlertMessages");
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeBucket", b =>
+                {
+                    b.Property<string>("Signature")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("SliceStart")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("MessageIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Signature", "SliceStart");
+
+                    b.HasIndex("SliceStart");
+
+                    b.ToTable("SpikeBuckets");
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeCursor", b =>
                 {
                     b.Property<int>("Id")
                         .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("ClosedThrough")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<long>("LastMessageId")
                         .HasColumnType("bigint");
@@ -1600,36 +1624,6 @@ namespace MemberCare.Migrations.Postgres.Migrations
                             Id = 1,
                             LastMessageId = 0L
                         });
-                });
-
-            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeHit", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
-
-                    b.Property<DateTimeOffset>("At")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<long>("MessageId")
-                        .HasColumnType("bigint");
-
-                    b.Property<string>("Signature")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("character varying(200)");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("At");
-
-                    b.HasIndex("MessageId");
-
-                    b.HasIndex("Signature", "At");
-
-                    b.ToTable("SpikeHits");
                 });
 
             modelBuilder.Entity("MemberCare.Domain.Staff.StaffUser", b =>
@@ -2345,15 +2339,6 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("MemberCare.Domain.Conversations.Message", null)
-                        .WithMany()
-                        .HasForeignKey("MessageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeHit", b =>
-                {
                     b.HasOne("MemberCare.Domain.Conversations.Message", null)
                         .WithMany()
                         .HasForeignKey("MessageId")

@@ -515,6 +515,10 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("OwnerDepartment")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OwnerId")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -1398,9 +1402,6 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
-                    b.Property<int>("BucketCount")
-                        .HasColumnType("INTEGER");
-
                     b.Property<long>("BucketStart")
                         .HasColumnType("INTEGER");
 
@@ -1427,9 +1428,6 @@ namespace MemberCare.Migrations.Sqlite.Migrations
 
                     b.Property<double>("Mean")
                         .HasColumnType("REAL");
-
-                    b.Property<int>("PreviousBucketCount")
-                        .HasColumnType("INTEGER");
 
                     b.HasKey("Signature");
 
@@ -1523,9 +1521,35 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                     b.ToTable("SpikeAlertMessages");
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeBucket", b =>
+                {
+                    b.Property<string>("Signature")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SliceStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Signature", "SliceStart");
+
+                    b.HasIndex("SliceStart");
+
+                    b.ToTable("SpikeBuckets");
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeCursor", b =>
                 {
                     b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ClosedThrough")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("LastMessageId")
@@ -1547,34 +1571,6 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                             Id = 1,
                             LastMessageId = 0L
                         });
-                });
-
-            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeHit", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("At")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("MessageId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Signature")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("At");
-
-                    b.HasIndex("MessageId");
-
-                    b.HasIndex("Signature", "At");
-
-                    b.ToTable("SpikeHits");
                 });
 
             modelBuilder.Entity("MemberCare.Domain.Staff.StaffUser", b =>
@@ -2272,15 +2268,6 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("MemberCare.Domain.Conversations.Message", null)
-                        .WithMany()
-                        .HasForeignKey("MessageId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-                });
-
-            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeHit", b =>
-                {
                     b.HasOne("MemberCare.Domain.Conversations.Message", null)
                         .WithMany()
                         .HasForeignKey("MessageId")

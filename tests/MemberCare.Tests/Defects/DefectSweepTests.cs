@@ -1,6 +1,8 @@
+using System.Net;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Defects;
 using MemberCare.Domain.Delivery;
+using MemberCare.Domain.Departments;
 using MemberCare.Features.Defects;
 using MemberCare.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -39,6 +41,45 @@ public sealed class DefectSweepTests
         var notice = await db.StaffNotifications.SingleAsync(n => n.DefectId == id, ct);
         Assert.Equal("owner-7", notice.UserId);
         Assert.Empty(await sweep.WatchRecurrencesAsync(ct));
+    }
+
+    [Fact]
+    public async Task A_defect_handed_to_a_department_tells_the_department_lead_when_it_comes_back()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(s_monday);
+        await using var app = TestApp.Sqlite(DefectData.Quiet);
+        var clock = new DefectClock(app, time);
+        await using (var setup = await app.OpenDbAsync())
+        {
+            var quality = new Department("quality_desk", "Quality desk");
+            quality.AppointLead("lead-3");
+            setup.Departments.Add(quality);
+            await setup.SaveChangesAsync(ct);
+        }
+        var id = await VerifyingDefectAsync(app, clock, owner: "owner-7");
+        using var api = app.CreateApiClient();
+
+        using var both = await api.PutAsync($"/api/v1/defects/{id}/owner", Api.JsonBody("""{"ownerUserId":"owner-7","ownerDepartment":"quality_desk"}"""), ct);
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+        Assert.Contains("ownerDepartment", (await Problem.ReadAsync(both)).Errors.Keys);
+        using var unknown = await api.PutAsync($"/api/v1/defects/{id}/owner", Api.JsonBody("""{"ownerDepartment":"nobody_here"}"""), ct);
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        using var handed = await api.PutAsync($"/api/v1/defects/{id}/owner", Api.JsonBody("""{"ownerDepartment":"quality_desk"}"""), ct);
+        Assert.Equal(HttpStatusCode.OK, handed.StatusCode);
+        var detail = await Api.ReadAsync<DefectDetail>(handed);
+        Assert.Null(detail.OwnerId);
+        Assert.Equal("quality_desk", detail.OwnerDepartment);
+        Assert.Equal("Quality desk", (await clock.Log.ListAsync(null, null, ct)).Single(d => d.Id == id).OwnerName);
+
+        var other = await DefectData.CustomerAsync(app, "Per Olsen", CustomerTier.Standard, time.GetUtcNow());
+        time.Advance(TimeSpan.FromDays(2));
+        await DefectData.ComplaintAsync(app, other, "Size L again instead of M", "wrong_or_missing_item", "DRS-114", time.GetUtcNow());
+        Assert.Equal([id], await clock.Sweep.WatchRecurrencesAsync(ct));
+
+        await using var db = await app.OpenDbAsync();
+        var notice = await db.StaffNotifications.SingleAsync(n => n.DefectId == id, ct);
+        Assert.Equal("lead-3", notice.UserId);
     }
 
     [Fact]

@@ -36,8 +36,8 @@ public sealed class SpikePostgresTests(PostgresDatabase database) : IClassFixtur
         Assert.Equal("damaged_item|sku:TS-131", alert.Signature);
         Assert.Equal(12, alert.Messages.Count);
         Assert.Equal(1, passes.Sum(p => p.Raised));
-        Assert.Equal(0, await db.SpikeHits.GroupBy(h => new { h.Signature, h.MessageId }).CountAsync(g => g.Count() > 1, ct));
         Assert.Equal(await db.Messages.MaxAsync(m => m.Id, ct), (await db.SpikeCursors.SingleAsync(ct)).LastMessageId);
-        Assert.Equal(12, (await db.SpikeBaselines.SingleAsync(b => b.Signature == alert.Signature, ct)).BucketCount);
+        // Counted once: two nodes adding the same batch would have made it 24.
+        Assert.Equal(12, await db.SpikeBuckets.Where(b => b.Signature == alert.Signature).SumAsync(b => b.Count, ct));
     }
 }

@@ -44,6 +44,9 @@ public sealed class DefectLog(
                 d.Status,
                 d.SignatureKey,
                 d.OwnerId,
+                d.OwnerDepartment,
+                OwnerName = db.Users.Where(u => u.Id == d.OwnerId).Select(u => u.DisplayName).FirstOrDefault()
+                    ?? db.Departments.Where(x => x.Key == d.OwnerDepartment).Select(x => x.Name).FirstOrDefault(),
                 d.OpenedAt,
                 d.UpdatedAt,
                 Conversations = d.Links.Count(l => l.Kind == DefectLinkKind.Conversation),
@@ -52,7 +55,7 @@ public sealed class DefectLog(
             })
             .ToListAsync(ct);
         return [.. rows.Select(d => new DefectSummary(d.Id, d.Title, d.Category.ToKey(), d.Severity.ToKey(), d.Status.ToKey(), d.SignatureKey,
-            d.OwnerId, d.Conversations, d.Customers, d.OpenActions, d.OpenedAt, d.UpdatedAt))];
+            d.OwnerId, d.OwnerDepartment, d.OwnerName, d.Conversations, d.Customers, d.OpenActions, d.OpenedAt, d.UpdatedAt))];
     }
 
     public async Task<DefectDetail?> GetAsync(long id, CancellationToken ct)
@@ -128,6 +131,33 @@ public sealed class DefectLog(
 
     public Task<(DefectOutcome Outcome, DefectDetail? Defect)> MoveAsync(long id, DefectStatus to, CancellationToken ct) =>
         ChangeAsync(id, (d, now) => d.MoveTo(to, now, options.Value.VerificationPeriod), ct);
+
+    /// <summary>Hands the defect to a user or a department; naming one that does not exist is <see cref="DefectOutcome.UnknownOwner"/>.</summary>
+    public async Task<(DefectOutcome Outcome, DefectDetail? Defect)> AssignOwnerAsync(long id, string? userId, string? department, CancellationToken ct)
+    {
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if ((!string.IsNullOrWhiteSpace(userId) && !await db.Users.AnyAsync(u => u.Id == userId.Trim(), ct))
+                || (!string.IsNullOrWhiteSpace(department) && !await db.Departments.AnyAsync(d => d.Key == department.Trim(), ct)))
+            {
+                return (DefectOutcome.UnknownOwner, null);
+            }
+        }
+        return await ChangeAsync(id, (d, now) =>
+        {
+            d.AssignOwner(userId, department, now);
+            return DefectOutcome.Done;
+        }, ct);
+    }
+
+    /// <summary>The users and departments a defect can be handed to, for the page's owner picker.</summary>
+    public async Task<IReadOnlyList<OwnerChoice>> OwnerChoicesAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var departments = await db.Departments.AsNoTracking().OrderBy(d => d.Name).Select(d => new OwnerChoice(d.Key, d.Name, true)).ToListAsync(ct);
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.DisplayName).Select(u => new OwnerChoice(u.Id, u.DisplayName, false)).ToListAsync(ct);
+        return [.. users, .. departments];
+    }
 
     public async Task<(DefectOutcome Outcome, RootCauseResult? Result)> SetRootCauseAsync(long id, IReadOnlyList<string> whys, CauseCategory? category, CancellationToken ct)
     {
@@ -305,7 +335,7 @@ public sealed class DefectLog(
         return new DefectDetail(
             d.Id, d.Title, d.Category.ToKey(), d.Severity.ToKey(), d.Status.ToKey(),
             [.. Defect.AllowedFrom(d.Status).Select(s => s.ToKey())],
-            d.SignatureKey, d.OwnerId, d.OpenedBy, d.OpenedAt, d.FirstComplaintAt, d.CauseCategory?.ToKey(), d.FiveWhys,
+            d.SignatureKey, d.OwnerId, d.OwnerDepartment, d.OpenedBy, d.OpenedAt, d.FirstComplaintAt, d.CauseCategory?.ToKey(), d.FiveWhys,
             d.VerifyingSince, d.VerifyUntil, d.VerifiedAt, d.ClosedAt, d.ReopenCount,
             d.LessonPublishedAt is { } published ? new LessonView(d.Id, d.Title, d.LessonWhat!, d.LessonWhy!, d.LessonChange!, published) : null,
             [.. d.Links.OrderBy(l => l.Kind).ThenBy(l => l.LinkedAt).Select(l => new DefectLinkView(l.Kind.ToKey(), l.Key, l.RefId, l.LinkedAt))],

@@ -2,7 +2,7 @@ namespace MemberCare.Features.Defects;
 
 public sealed record DefectSummary(
     long Id, string Title, string Category, string Severity, string Status, string SignatureKey, string? OwnerId,
-    int Conversations, int Customers, int OpenActions, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt);
+    string? OwnerDepartment, string? OwnerName, int Conversations, int Customers, int OpenActions, DateTimeOffset OpenedAt, DateTimeOffset UpdatedAt);
 
 public sealed record DefectLinkView(string Kind, string Key, long? RefId, DateTimeOffset LinkedAt);
 
@@ -23,6 +23,7 @@ public sealed record DefectDetail(
     IReadOnlyList<string> AllowedStatuses,
     string SignatureKey,
     string? OwnerId,
+    string? OwnerDepartment,
     string OpenedBy,
     DateTimeOffset OpenedAt,
     DateTimeOffset? FirstComplaintAt,
@@ -77,3 +78,8 @@ public sealed record RecoveryDoneRequest(int? HandlingMinutes);
 public sealed record AcknowledgeRequest(string? UserId);
 
 public sealed record LinkResult(int ConversationsAdded, int OrdersAdded, int SkusAdded, int CustomersAdded, IReadOnlyList<string> Unknown);
+
+/// <summary>Who answers for a defect: a user id or a department key, or neither to leave it unowned.</summary>
+public sealed record OwnerRequest(string? OwnerUserId, string? OwnerDepartment);
+
+public sealed record OwnerChoice(string Value, string Name, bool IsDepartment);

@@ -46,7 +46,7 @@ public sealed class DefectSweep(
                 {
                     continue;
                 }
-                if (defect.OwnerId is { } owner)
+                foreach (var owner in await OwnersAsync(db, defect, ct))
                 {
                     db.StaffNotifications.Add(StaffNotification.AboutDefect(owner, defect.Id, "MemberCare",
                         $"Defect #{defect.Id} came back: a new complaint matches {defect.SignatureKey}. It is reopened.", now));
@@ -65,6 +65,21 @@ public sealed class DefectSweep(
             }
         }
         return reopened;
+    }
+
+    /// <summary>Who hears that a defect came back: its owner, or its department's lead, or else the department's members.</summary>
+    private static async Task<IReadOnlyList<string>> OwnersAsync(MemberCareDb db, Defect defect, CancellationToken ct)
+    {
+        if (defect.OwnerId is { } user)
+        {
+            return [user];
+        }
+        if (defect.OwnerDepartment is not { } department)
+        {
+            return [];
+        }
+        var lead = await db.Departments.Where(d => d.Key == department).Select(d => d.LeadUserId).FirstOrDefaultAsync(ct);
+        return lead is not null ? [lead] : await db.Users.Where(u => u.DepartmentKey == department).Select(u => u.Id).ToListAsync(ct);
     }
 
     /// <summary>The signatures a message carries: its concern with each SKU, supplier, carrier and warehouse it touches.</summary>

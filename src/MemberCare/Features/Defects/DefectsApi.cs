@@ -29,6 +29,7 @@ public static class DefectsApi
         group.MapGet("/{id:long}", Get).WithSummary("A defect with its links, root cause, actions, recovery tasks and lesson");
         group.MapPost("/{id:long}/links", Link).WithSummary("Link conversations (also every conversation a search finds), orders, SKUs and customers");
         group.MapPost("/{id:long}/status", Move).WithSummary("Move the defect along an allowed status transition");
+        group.MapPut("/{id:long}/owner", Owner).WithSummary("Hand the defect to a user (ownerUserId) or a department (ownerDepartment), or to nobody");
         group.MapPut("/{id:long}/root-cause", RootCause).WithSummary("Set the five whys and the cause category; warns when a cause names a colleague");
         group.MapPost("/{id:long}/actions", AddAction).WithSummary("Add a corrective or preventive action with an owner and a due date");
         group.MapPost("/{id:long}/actions/{actionId:long}/complete", CompleteAction).WithSummary("Complete an action with evidence; the last one starts the recurrence watch");
@@ -135,6 +136,34 @@ public static class DefectsApi
             return errors.ToProblem();
         }
         return Answer(id, await log.MoveAsync(id, to!.Value, ct), "status");
+    }
+
+    private static async Task<IResult> Owner(long id, HttpRequest request, JsonBodyReader reader, DefectLog log, CancellationToken ct)
+    {
+        var body = await reader.ReadAsync<OwnerRequest>(request, ct);
+        if (!body.IsValid)
+        {
+            return body.Problem!;
+        }
+        var r = body.Value!;
+        var errors = new FieldErrors();
+        if (!string.IsNullOrWhiteSpace(r.OwnerUserId) && !string.IsNullOrWhiteSpace(r.OwnerDepartment))
+        {
+            errors.Add("ownerDepartment", "is empty when ownerUserId is given: a defect has one owner.");
+        }
+        errors.MaxLength("ownerUserId", r.OwnerUserId, 64);
+        errors.MaxLength("ownerDepartment", r.OwnerDepartment, 40);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        var result = await log.AssignOwnerAsync(id, r.OwnerUserId, r.OwnerDepartment, ct);
+        if (result.Outcome == DefectOutcome.UnknownOwner)
+        {
+            errors.Add(string.IsNullOrWhiteSpace(r.OwnerUserId) ? "ownerDepartment" : "ownerUserId", "names no staff user or department.");
+            return errors.ToProblem();
+        }
+        return Answer(id, result, "owner");
     }
 
     private static async Task<IResult> RootCause(long id, HttpRequest request, JsonBodyReader reader, DefectLog log, CancellationToken ct)

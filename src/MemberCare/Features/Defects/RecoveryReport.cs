@@ -1,3 +1,4 @@
+using MemberCare.Domain.Customers;
 using MemberCare.Domain.Defects;
 using MemberCare.Domain.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -20,16 +21,21 @@ public sealed class RecoveryReport(IDbContextFactory<MemberCareDb> dbFactory, IO
 {
     public const int WindowDays = 90;
 
+    /// <summary>The cost ledger, summed in the database per defect and remedy; the lines are composed from those sums.</summary>
     public async Task<CostLedger> LedgerAsync(CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.RecoveryTasks.AsNoTracking()
-            .Join(db.Defects, r => r.DefectId, d => d.Id, (r, d) => new { d.Id, d.Title, d.CauseCategory, r.Remedy, r.Amount, r.HandlingMinutes })
+        // Money is summed as double (SQLite has no decimal), then rounded back to cents.
+        var sums = await db.RecoveryTasks.AsNoTracking()
+            .Join(db.Defects, r => r.DefectId, d => d.Id, (r, d) => new { d.Id, d.Title, d.CauseCategory, r.Remedy, Amount = (double)r.Amount, r.HandlingMinutes })
+            .GroupBy(x => new { x.Id, x.Title, x.CauseCategory, x.Remedy })
+            .Select(g => new { g.Key.Id, g.Key.Title, g.Key.CauseCategory, g.Key.Remedy, Amount = g.Sum(x => x.Amount), Minutes = g.Sum(x => x.HandlingMinutes) })
             .ToListAsync(ct);
+        var items = sums.Select(x => new Sum(x.Id, x.Title, x.CauseCategory, x.Remedy, Math.Round((decimal)x.Amount, 2), x.Minutes)).ToList();
         var minuteCost = options.Value.MinuteCost;
-        CostLine Line(string key, long? defectId, IEnumerable<(long Defect, Remedy Remedy, decimal Amount, int Minutes)> items)
+        CostLine Line(string key, long? defectId, IEnumerable<Sum> group)
         {
-            var list = items.ToList();
+            var list = group.ToList();
             var refunds = list.Where(i => i.Remedy == Remedy.Refund).Sum(i => i.Amount);
             var reshipments = list.Where(i => i.Remedy == Remedy.Reshipment).Sum(i => i.Amount);
             var vouchers = list.Where(i => i.Remedy == Remedy.Voucher).Sum(i => i.Amount);
@@ -37,19 +43,17 @@ public sealed class RecoveryReport(IDbContextFactory<MemberCareDb> dbFactory, IO
             var handling = minutes * minuteCost;
             return new CostLine(key, defectId, list.Select(i => i.Defect).Distinct().Count(), refunds, reshipments, vouchers, minutes, handling, refunds + reshipments + vouchers + handling);
         }
-        var items = rows.Select(r => (Defect: r.Id, r.Remedy, r.Amount, Minutes: r.HandlingMinutes, r.Title, r.CauseCategory)).ToList();
         return new CostLedger(
-            [.. items.GroupBy(i => (i.Defect, i.Title)).OrderBy(g => g.Key.Defect)
-                .Select(g => Line($"#{g.Key.Defect} {g.Key.Title}", g.Key.Defect, g.Select(i => (i.Defect, i.Remedy, i.Amount, i.Minutes))))],
-            [.. items.GroupBy(i => i.CauseCategory?.ToKey() ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => Line(g.Key, null, g.Select(i => (i.Defect, i.Remedy, i.Amount, i.Minutes))))],
-            Line("total", null, items.Select(i => (i.Defect, i.Remedy, i.Amount, i.Minutes))));
+            [.. items.GroupBy(i => (i.Defect, i.Title)).OrderBy(g => g.Key.Defect).Select(g => Line($"#{g.Key.Defect} {g.Key.Title}", g.Key.Defect, g))],
+            [.. items.GroupBy(i => i.CauseCategory?.ToKey() ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Line(g.Key, null, g))],
+            Line("total", null, items));
     }
 
     /// <summary>
     /// Of the customers whose recovery is done and whose 90 days have passed, the share who ordered again within 90 days
     /// of being hit, beside the share of comparable customers never hit by a defect (same tier, same order-history band)
-    /// who ordered in the same 90 days.
+    /// who ordered in the 90 days from the start of that day. The comparison is one GROUP BY per tier and day in the
+    /// database, so it reads no customer or order table whole.
     /// </summary>
     public async Task<ComebackReport> ComebackAsync(CancellationToken ct)
     {
@@ -57,26 +61,39 @@ public sealed class RecoveryReport(IDbContextFactory<MemberCareDb> dbFactory, IO
         var window = TimeSpan.FromDays(WindowDays);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var recovered = await db.RecoveryTasks.AsNoTracking().Where(r => r.DoneAt != null)
-            .Select(r => new { r.DefectId, r.CustomerId, r.Remedy, r.CreatedAt }).ToListAsync(ct);
-        var hit = await db.RecoveryTasks.AsNoTracking().Select(r => r.CustomerId).Distinct().ToListAsync(ct);
-        var hitSet = hit.ToHashSet();
-        var customers = await db.Customers.AsNoTracking().Select(c => new { c.Id, c.Tier }).ToListAsync(ct);
-        var orders = (await db.Orders.AsNoTracking().Select(o => new { o.CustomerId, o.PlacedAt }).ToListAsync(ct))
+            .Join(db.Customers, r => r.CustomerId, c => c.Id, (r, c) => new { r.DefectId, r.CustomerId, r.Remedy, r.CreatedAt, c.Tier })
+            .ToListAsync(ct);
+        var complete = recovered.Where(r => r.CreatedAt + window <= now).ToList();
+        var affected = complete.Select(r => r.CustomerId).Distinct().ToList();
+        var orders = (await db.Orders.AsNoTracking().Where(o => affected.Contains(o.CustomerId)).Select(o => new { o.CustomerId, o.PlacedAt }).ToListAsync(ct))
             .ToLookup(o => o.CustomerId, o => o.PlacedAt);
         var firstResponses = await db.DefectLinks.AsNoTracking().Where(l => l.Kind == DefectLinkKind.Conversation)
-            .Join(db.Conversations, l => l.RefId, c => (long?)c.Id, (l, c) => new { l.DefectId, c.CustomerId, c.CreatedAt, c.FirstResponseAt })
+            .Join(db.Conversations.Where(c => affected.Contains(c.CustomerId)), l => l.RefId, c => (long?)c.Id, (l, c) => new { l.DefectId, c.CustomerId, c.CreatedAt, c.FirstResponseAt })
             .ToListAsync(ct);
-        var unaffected = customers.Where(c => !hitSet.Contains(c.Id)).ToList();
-        var tierOf = customers.ToDictionary(c => c.Id, c => c.Tier);
 
-        var complete = recovered.Where(r => r.CreatedAt + window <= now).ToList();
+        var hit = db.RecoveryTasks.Select(r => r.CustomerId);
+        var peers = new Dictionary<(CustomerTier Tier, DateTimeOffset Day), Dictionary<int, (int Customers, int CameBack)>>();
+        foreach (var (tier, day) in complete.Select(r => (r.Tier, Day: DayOf(r.CreatedAt))).Distinct())
+        {
+            var until = day + window;
+            var bands = await db.Customers.AsNoTracking().Where(c => c.Tier == tier && !hit.Contains(c.Id))
+                .Select(c => new
+                {
+                    Before = db.Orders.Count(o => o.CustomerId == c.Id && o.PlacedAt <= day),
+                    After = db.Orders.Any(o => o.CustomerId == c.Id && o.PlacedAt > day && o.PlacedAt <= until),
+                })
+                .Select(x => new { Band = x.Before == 0 ? 0 : x.Before == 1 ? 1 : x.Before <= 3 ? 2 : 3, x.After })
+                .GroupBy(x => x.Band)
+                .Select(g => new { g.Key, Customers = g.Count(), CameBack = g.Count(x => x.After) })
+                .ToListAsync(ct);
+            peers[(tier, day)] = bands.ToDictionary(b => b.Key, b => (b.Customers, b.CameBack));
+        }
+
         var cases = complete.Select(r =>
         {
             var cameBack = orders[r.CustomerId].Any(p => p > r.CreatedAt && p <= r.CreatedAt + window);
             var band = HistoryBand(orders[r.CustomerId].Count(p => p <= r.CreatedAt));
-            var peers = unaffected.Where(c => c.Tier == tierOf.GetValueOrDefault(r.CustomerId) && HistoryBand(orders[c.Id].Count(p => p <= r.CreatedAt)) == band).ToList();
-            double? peerRate = peers.Count == 0 ? null
-                : peers.Count(p => orders[p.Id].Any(o => o > r.CreatedAt && o <= r.CreatedAt + window)) / (double)peers.Count;
+            double? peerRate = peers[(r.Tier, DayOf(r.CreatedAt))].TryGetValue(band, out var p) && p.Customers > 0 ? p.CameBack / (double)p.Customers : null;
             var response = firstResponses.Where(f => f.DefectId == r.DefectId && f.CustomerId == r.CustomerId).Select(f => f.FirstResponseAt - f.CreatedAt).Min();
             return new Case(r.Remedy.ToKey(), Speed(response), cameBack, peerRate);
         }).ToList();
@@ -84,6 +101,8 @@ public sealed class RecoveryReport(IDbContextFactory<MemberCareDb> dbFactory, IO
             [.. cases.GroupBy(c => c.Remedy).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g))],
             [.. cases.GroupBy(c => c.Speed).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => Group(g.Key, g))]);
     }
+
+    private static DateTimeOffset DayOf(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);
 
     public async Task<IReadOnlyList<OutreachCandidate>?> OutreachAsync(long defectId, CancellationToken ct)
     {
@@ -132,4 +151,6 @@ public sealed class RecoveryReport(IDbContextFactory<MemberCareDb> dbFactory, IO
     }
 
     private sealed record Case(string Remedy, string Speed, bool CameBack, double? PeerRate);
+
+    private sealed record Sum(long Defect, string Title, CauseCategory? CauseCategory, Remedy Remedy, decimal Amount, int Minutes);
 }

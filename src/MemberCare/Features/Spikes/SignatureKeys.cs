@@ -90,6 +90,40 @@ public static class SignatureKeys
         return keys;
     }
 
+    /// <summary>The kind a stored signature was made with, read back from its name.</summary>
+    public static SignatureKind KindOf(string signature)
+    {
+        var bar = signature.IndexOf('|', StringComparison.Ordinal);
+        if (bar < 0)
+        {
+            return SignatureKind.Concern;
+        }
+        var name = signature[(bar + 1)..].Split(':', 2)[0];
+        return name switch
+        {
+            "sku" => SignatureKind.Sku,
+            "supplier" => SignatureKind.Supplier,
+            "carrier" => SignatureKind.Carrier,
+            "warehouse" => SignatureKind.Warehouse,
+            "area" => SignatureKind.SiteArea,
+            _ => SignatureKind.Text,
+        };
+    }
+
+    public static string ConcernOf(string signature) => signature.Split('|', 2)[0];
+
+    /// <summary>A readable name for a signature known only by its key; alerts carry the tipping message's own label.</summary>
+    public static string LabelOf(string signature)
+    {
+        var parts = signature.Split('|', 2);
+        if (parts.Length == 1)
+        {
+            return signature;
+        }
+        var nameValue = parts[1].Split(':', 2);
+        return KindOf(signature) == SignatureKind.Text ? $"{parts[0]} · text cluster {nameValue[^1]}" : $"{parts[0]} · {nameValue[0]} {nameValue[^1]}";
+    }
+
     public static IReadOnlyList<string> SiteAreas(string text)
     {
         var lower = " " + text.ToLowerInvariant() + " ";

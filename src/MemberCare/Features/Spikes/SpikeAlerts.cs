@@ -129,16 +129,27 @@ public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, IOpti
         {
             return (DecisionOutcome.AlreadyDecided, null);
         }
-        var baseline = await db.SpikeBaselines.SingleAsync(b => b.Signature == alert.Signature, ct);
-        alert.Dismiss(baseline, by, time.GetUtcNow());
+        var now = time.GetUtcNow();
         var linked = db.Messages.Where(m => db.SpikeAlertMessages.Any(l => l.AlertId == id && l.MessageId == m.Id));
         var keys = await MessageSignatures.KeysAsync(db, await MessageSignatures.Read(db, linked).ToListAsync(ct), options.Value, ct);
-        var shared = keys.SelectMany(k => k.Keys.Select(s => s.Signature)).CountBy(s => s)
-            .Where(s => s.Key != alert.Signature && s.Value * 2 > keys.Count).ToDictionary();
-        var twins = await db.SpikeBaselines.Where(b => shared.Keys.Contains(b.Signature)).ToListAsync(ct);
-        foreach (var twin in twins)
+        var shared = keys.SelectMany(k => k.Keys).GroupBy(s => s.Signature)
+            .Where(g => g.Key != alert.Signature && g.Count() * 2 > keys.Count).ToDictionary(g => g.Key, g => (g.First(), g.Count()));
+        // A signature counted too rarely to have a baseline (a text band) gets one here, to carry the dismissed level.
+        var baselines = await db.SpikeBaselines.Where(b => b.Signature == alert.Signature || shared.Keys.Contains(b.Signature)).ToDictionaryAsync(b => b.Signature, ct);
+        SignatureBaseline BaselineOf(string signature, SignatureKind kind, string label)
         {
-            twin.RaiseThreshold(shared[twin.Signature]);
+            if (!baselines.TryGetValue(signature, out var baseline))
+            {
+                baseline = SignatureBaseline.Start(signature, kind, alert.Concern, label, options.Value.Rule.BucketOf(now));
+                baselines[signature] = baseline;
+                db.SpikeBaselines.Add(baseline);
+            }
+            return baseline;
+        }
+        alert.Dismiss(BaselineOf(alert.Signature, alert.Kind, alert.Label), by, now);
+        foreach (var (signature, (key, count)) in shared)
+        {
+            BaselineOf(signature, key.Kind, key.Label).RaiseThreshold(count);
         }
         return await TrySaveAsync(db, ct) ? (DecisionOutcome.Done, Summary(alert)) : (DecisionOutcome.AlreadyDecided, null);
     }

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Spikes;
 using MemberCare.Domain.Storage;
+using MemberCare.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -8,9 +10,9 @@ namespace MemberCare.Features.Spikes;
 
 /// <summary>
 /// Counts every triaged inbound message under its signatures, off the request path: a loop reads the messages after
-/// the stored watermark, updates the stored baselines and raises an alert when a signature's sliding window reaches
-/// its Poisson level. On PostgreSQL the node that locks the watermark row does the batch and the others skip it;
-/// a unique (signature, window) key stands behind that, so no alert is raised twice.
+/// the stored watermark, adds them to per-slice counters, teaches the baselines each closed window and raises an alert
+/// when a signature's sliding window reaches its Poisson level. On PostgreSQL the node that locks the watermark row
+/// does the batch and the others skip it; a unique (signature, window) key stands behind that, so no alert is raised twice.
 /// </summary>
 public sealed class SpikeDetector(
     IDbContextFactory<MemberCareDb> dbFactory,
@@ -56,7 +58,7 @@ public sealed class SpikeDetector(
     /// <summary>Counts the messages waiting after the watermark, batch by batch; returns what it counted and raised.</summary>
     public async Task<DetectionPass> RunOnceAsync(CancellationToken ct)
     {
-        var total = new DetectionPass(0, 0, 0);
+        var total = DetectionPass.None;
         DetectionPass pass;
         do
         {
@@ -72,28 +74,34 @@ public sealed class SpikeDetector(
         return total;
     }
 
+    /// <summary>
+    /// Counts one batch. Reading the messages and computing their signatures takes no write lock; the write is one
+    /// upsert per few hundred (signature, slice) rows plus the watermark, so SQLite's single writer (intake) waits for
+    /// milliseconds, not for the pass. On PostgreSQL the pass holds the watermark row locked, which stops no writer.
+    /// </summary>
     private async Task<DetectionPass> CountBatchAsync(CancellationToken ct)
     {
         var o = options.Value;
         var rule = o.Rule;
+        var started = Stopwatch.GetTimestamp();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var claim = db.IsSqlite ? null : await db.Database.BeginTransactionAsync(ct);
         var cursor = db.IsSqlite
             ? await db.SpikeCursors.SingleOrDefaultAsync(c => c.Id == SpikeCursor.SingletonId, ct)
             : await db.SpikeCursors.FromSql($"""SELECT * FROM "SpikeCursors" WHERE "Id" = {SpikeCursor.SingletonId} FOR UPDATE SKIP LOCKED""")
                 .SingleOrDefaultAsync(ct);
         if (cursor is null)
         {
-            return new DetectionPass(0, 0, 0);
+            return DetectionPass.None;
         }
         var now = time.GetUtcNow();
 
         // A message still in triage holds the watermark back for a moment; one left untriaged longer is passed by.
         var graceSince = now - o.TriageGrace;
-        var waiting = await db.Messages
-            .Where(m => m.TriagedAt == null && m.Direction == MessageDirection.Inbound && m.Id > cursor.LastMessageId && m.CreatedAt > graceSince)
-            .Select(m => (long?)m.Id).MinAsync(ct);
         var after = cursor.LastMessageId;
+        var waiting = await db.Messages
+            .Where(m => m.TriagedAt == null && m.Direction == MessageDirection.Inbound && m.Id > after && m.CreatedAt > graceSince)
+            .Select(m => (long?)m.Id).MinAsync(ct);
         var batch = await MessageSignatures.Read(db, db.Messages
                 .Where(m => m.Id > after && m.Direction == MessageDirection.Inbound && (waiting == null || m.Id < waiting))
                 .OrderBy(m => m.Id)
@@ -101,84 +109,167 @@ public sealed class SpikeDetector(
             .ToListAsync(ct);
         if (batch.Count == 0)
         {
-            return new DetectionPass(0, 0, 0);
+            return DetectionPass.None;
         }
+        var read = Stopwatch.GetElapsedTime(started);
         batch.Sort((a, b) => a.Id.CompareTo(b.Id));
-        cursor.Advance(batch[^1].Id, batch[0].At);
-        var observedSince = cursor.ObservedSince!.Value;
         var keysByMessage = await MessageSignatures.KeysAsync(db, batch, o, ct);
+        var counts = SliceCounts.Of(keysByMessage, rule);
+        var keyed = Stopwatch.GetElapsedTime(started);
 
-        var baselines = await BaselinesAsync(db, keysByMessage.SelectMany(k => k.Keys.Select(s => s.Signature)).Distinct().ToList(), ct);
-        var candidates = new Dictionary<string, CountedMessage>(StringComparer.Ordinal);
-        var levels = new Dictionary<string, int>(StringComparer.Ordinal);
-        var liveSince = now - o.Window;
-        foreach (var (message, keys) in keysByMessage)
+        await using (var write = claim is null ? await db.Database.BeginTransactionAsync(ct) : null)
         {
-            foreach (var key in keys)
+            if (write is not null)
             {
-                if (!baselines.TryGetValue(key.Signature, out var baseline))
+                await db.Entry(cursor).ReloadAsync(ct);
+                if (cursor.LastMessageId != after)
                 {
-                    baseline = SignatureBaseline.Start(key.Signature, key.Kind, message.Concern!, key.Label, rule.BucketOf(message.At));
-                    baselines[key.Signature] = baseline;
-                    db.SpikeBaselines.Add(baseline);
-                }
-                var bucketBefore = baseline.BucketStart;
-                baseline.Count(message.At, rule, observedSince);
-                db.SpikeHits.Add(new SpikeHit(key.Signature, message.Id, message.At));
-                if (message.At < liveSince || message.At - observedSince < o.WarmUp)
-                {
-                    continue;
-                }
-                if (bucketBefore != baseline.BucketStart || !levels.TryGetValue(key.Signature, out var level))
-                {
-                    level = baseline.AlertLevel(rule, observedSince);
-                    levels[key.Signature] = level;
-                }
-                if (baseline.UpperBoundOfWindow >= level)
-                {
-                    candidates[key.Signature] = message;
+                    return DetectionPass.None;
                 }
             }
+            cursor.Advance(batch[^1].Id, batch[0].At, rule);
+            await counts.AddToAsync(db, ct);
+            await CloseWindowsAsync(db, cursor, rule.BucketOf(batch.Max(m => m.At)), rule, o.WarmUp, ct);
+            await db.SaveChangesAsync(ct);
+            if (write is not null)
+            {
+                await write.CommitAsync(ct);
+            }
         }
-        await db.SaveChangesAsync(ct);
 
-        var (raised, extended) = candidates.Count == 0 ? (0, 0) : await RaiseAsync(db, candidates, baselines, rule, observedSince, now, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        var written = Stopwatch.GetElapsedTime(started);
+        var (raised, extended) = await DetectAsync(db, keysByMessage, cursor, now, ct);
+        if (claim is not null)
+        {
+            await claim.CommitAsync(ct);
+        }
+        logger.LogDebug("Spike pass over {Messages} messages, {Rows} slice rows: read {Read:F0} ms, signatures {Keys:F0} ms, write {Write:F0} ms, detect {Detect:F0} ms",
+            batch.Count, counts.Count, read.TotalMilliseconds, (keyed - read).TotalMilliseconds, (written - keyed).TotalMilliseconds, (Stopwatch.GetElapsedTime(started) - written).TotalMilliseconds);
         return new DetectionPass(batch.Count, raised, extended);
     }
 
-    private async Task<(int Raised, int Extended)> RaiseAsync(
-        MemberCareDb db,
-        Dictionary<string, CountedMessage> candidates,
-        Dictionary<string, SignatureBaseline> baselines,
-        SpikeRule rule,
-        DateTimeOffset observedSince,
-        DateTimeOffset now,
-        CancellationToken ct)
+    /// <summary>
+    /// Teaches the baselines every window that ended before <paramref name="through"/>: one GROUP BY over the closed
+    /// slices. A text band counted once in a window gets no baseline row (it carries no pattern, and without a row
+    /// it reads as the minimum rate), so rows are made only for what recurs.
+    /// </summary>
+    private static async Task CloseWindowsAsync(MemberCareDb db, SpikeCursor cursor, DateTimeOffset through, SpikeRule rule, TimeSpan warmUp, CancellationToken ct)
     {
-        var cooldownSince = rule.BucketOf(now - options.Value.Cooldown);
-        var linkedNow = new HashSet<long>();
-        int raised = 0, extended = 0;
-        foreach (var (signature, tipping) in candidates.OrderBy(c => Array.IndexOf(s_specificFirst, baselines[c.Key].Kind)).ThenBy(c => c.Key, StringComparer.Ordinal))
+        var closedThrough = cursor.ClosedThrough!.Value;
+        if (through <= closedThrough)
         {
-            var baseline = baselines[signature];
-            var from = tipping.At - rule.Window;
-            var ids = await db.SpikeHits
-                .Where(h => h.Signature == signature && h.At > from && h.At <= tipping.At)
-                .Select(h => h.MessageId).Distinct().ToListAsync(ct);
-            var rate = baseline.Rate(rule, observedSince);
-            var level = rule.AlertLevel(rate, baseline.DismissedLevel);
-            if (ids.Count < level)
+            return;
+        }
+        // The partial first window is not learned (SpikeRule.FirstFullWindow).
+        var firstFull = rule.FirstFullWindow(cursor.ObservedSince!.Value);
+        closedThrough = closedThrough < firstFull ? firstFull : closedThrough;
+        if (through <= closedThrough)
+        {
+            cursor.Close(through);
+            return;
+        }
+        long from = closedThrough.UtcTicks, to = through.UtcTicks, window = rule.Window.Ticks;
+        var slices = db.SpikeBuckets.Where(b => b.SliceStart >= from && b.SliceStart < to);
+        var recurring = await slices
+            .GroupBy(b => new { b.Signature, Bucket = b.SliceStart - (b.SliceStart % window) })
+            .Select(g => new { g.Key.Signature, g.Key.Bucket, Count = g.Sum(b => b.Count) })
+            .Where(g => g.Count >= 2 || !g.Signature.Contains("|text:"))
+            .ToListAsync(ct);
+        var knownOnce = await slices
+            .Where(b => b.Signature.Contains("|text:") && db.SpikeBaselines.Any(s => s.Signature == b.Signature))
+            .GroupBy(b => new { b.Signature, Bucket = b.SliceStart - (b.SliceStart % window) })
+            .Select(g => new { g.Key.Signature, g.Key.Bucket, Count = g.Sum(b => b.Count) })
+            .Where(g => g.Count < 2)
+            .ToListAsync(ct);
+        var windows = recurring.Concat(knownOnce).OrderBy(w => w.Bucket).ToList();
+        var baselines = await BaselinesAsync(db, [.. windows.Select(w => w.Signature).Distinct()], ct);
+        var observedSince = cursor.ObservedSince!.Value;
+        foreach (var w in windows)
+        {
+            var bucket = new DateTimeOffset(w.Bucket, TimeSpan.Zero);
+            if (!baselines.TryGetValue(w.Signature, out var baseline))
+            {
+                baseline = SignatureBaseline.Start(w.Signature, SignatureKeys.KindOf(w.Signature), SignatureKeys.ConcernOf(w.Signature), SignatureKeys.LabelOf(w.Signature), bucket);
+                baselines[w.Signature] = baseline;
+                db.SpikeBaselines.Add(baseline);
+            }
+            baseline.Close(bucket, w.Count, rule, observedSince, learning: bucket + rule.Window - observedSince <= warmUp);
+        }
+        cursor.Close(through);
+    }
+
+    /// <summary>
+    /// Tests the batch's signatures: the window's count is a sum over its slices, read only for signatures the batch
+    /// touched and only where it reaches the minimum count; the baselines are read for those few.
+    /// </summary>
+    private async Task<(int Raised, int Extended)> DetectAsync(
+        MemberCareDb db, List<(CountedMessage Message, List<SignatureKey> Keys)> keysByMessage, SpikeCursor cursor, DateTimeOffset now, CancellationToken ct)
+    {
+        var o = options.Value;
+        var rule = o.Rule;
+        var observedSince = cursor.ObservedSince!.Value;
+        var closedThrough = cursor.ClosedThrough!.Value;
+        var live = keysByMessage.Where(k => k.Message.At >= now - o.Window && k.Message.At - observedSince >= o.WarmUp).ToList();
+        if (live.Count == 0)
+        {
+            return (0, 0);
+        }
+        var windowFrom = rule.WindowFrom(live.Max(k => k.Message.At));
+        var keys = live.SelectMany(k => k.Keys).DistinctBy(k => k.Signature).ToDictionary(k => k.Signature);
+        var sums = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var chunk in keys.Keys.Chunk(500))
+        {
+            var found = await db.SpikeBuckets
+                .Where(b => chunk.Contains(b.Signature) && b.SliceStart >= windowFrom)
+                .GroupBy(b => b.Signature)
+                .Select(g => new { g.Key, Count = g.Sum(b => b.Count) })
+                .Where(g => g.Count >= rule.MinCount)
+                .ToListAsync(ct);
+            foreach (var f in found)
+            {
+                sums[f.Key] = f.Count;
+            }
+        }
+        if (sums.Count == 0)
+        {
+            return (0, 0);
+        }
+        var baselines = await BaselinesAsync(db, [.. sums.Keys], ct);
+        var candidates = new List<Candidate>();
+        foreach (var (signature, count) in sums)
+        {
+            var baseline = baselines.GetValueOrDefault(signature);
+            var rate = baseline?.Rate(rule, observedSince, closedThrough) ?? rule.Rate(0, observedSince, closedThrough);
+            var level = rule.AlertLevel(rate, baseline?.DismissedLevel ?? 0);
+            if (count < level)
             {
                 continue;
             }
+            // The message that tipped it: the window held count minus this batch's messages before the batch began.
+            var mine = live.Where(k => k.Keys.Any(s => s.Signature == signature)).Select(k => k.Message).ToList();
+            var tipping = mine[Math.Clamp(level - (count - mine.Count) - 1, 0, mine.Count - 1)];
+            candidates.Add(new Candidate(keys[signature], tipping, count, rate, level));
+        }
+        return candidates.Count == 0 ? (0, 0) : await RaiseAsync(db, candidates, windowFrom, now, ct);
+    }
+
+    private async Task<(int Raised, int Extended)> RaiseAsync(MemberCareDb db, List<Candidate> candidates, long windowFrom, DateTimeOffset now, CancellationToken ct)
+    {
+        var rule = options.Value.Rule;
+        var cooldownSince = rule.BucketOf(now - options.Value.Cooldown);
+        var linkedNow = new HashSet<long>();
+        int raised = 0, extended = 0;
+        foreach (var c in candidates.OrderBy(c => Array.IndexOf(s_specificFirst, c.Key.Kind)).ThenBy(c => c.Key.Signature, StringComparer.Ordinal))
+        {
+            var signature = c.Key.Signature;
+            var ids = (await db.SpikeBuckets.Where(b => b.Signature == signature && b.SliceStart >= windowFrom).ToListAsync(ct))
+                .SelectMany(b => b.LinkedIds()).Distinct().ToList();
             var open = await db.SpikeAlerts.Include(a => a.Messages)
                 .Where(a => a.Signature == signature && a.WindowStart >= cooldownSince && a.Status != SpikeAlertStatus.Dismissed)
                 .OrderByDescending(a => a.WindowStart).FirstOrDefaultAsync(ct);
             if (open is not null)
             {
-                if (open.Link(ids, ids.Count) > 0)
+                if (open.Link(ids, c.Count) > 0)
                 {
                     extended++;
                 }
@@ -200,14 +291,24 @@ public sealed class SpikeDetector(
             {
                 continue;
             }
-            var windowStart = rule.BucketOf(tipping.At);
+            var windowStart = rule.BucketOf(c.Tipping.At);
             if (await db.SpikeAlerts.AnyAsync(a => a.Signature == signature && a.WindowStart == windowStart, ct))
             {
                 continue;
             }
-            db.SpikeAlerts.Add(SpikeAlert.Raise(baseline, windowStart, tipping.Id, tipping.At, rate, level, ids, now));
+            db.SpikeAlerts.Add(SpikeAlert.Raise(signature, c.Key.Kind, c.Tipping.Concern!, c.Key.Label, windowStart, c.Tipping.Id, c.Tipping.At, c.Rate, c.Level, ids, c.Count, now));
             linkedNow.UnionWith(ids);
             raised++;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (db.IsSqlite && ex.IsUniqueViolation())
+        {
+            // Two passes on one SQLite file raised the same signature and window; the first one stands.
+            db.ChangeTracker.Clear();
+            return (0, 0);
         }
         return (raised, extended);
     }
@@ -225,23 +326,28 @@ public sealed class SpikeDetector(
         return baselines;
     }
 
-    /// <summary>Hits are needed for two windows only; a text signature that faded away is as good as a new one.</summary>
+    /// <summary>Slices are needed until their window is closed and has slid past; a text signature that faded away is as good as a new one.</summary>
     private async Task PruneAsync(CancellationToken ct)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var cursor = await db.SpikeCursors.SingleOrDefaultAsync(c => c.Id == SpikeCursor.SingletonId, ct);
-        if (cursor is null || (cursor.LastPrunedAt is { } last && now - last < o.PruneEvery))
+        if (cursor?.ClosedThrough is not { } closedThrough || (cursor.LastPrunedAt is { } last && now - last < o.PruneEvery))
         {
             return;
         }
-        var hitsBefore = now - (2 * o.Window);
-        await db.SpikeHits.Where(h => h.At < hitsBefore).ExecuteDeleteAsync(ct);
+        var slicesBefore = (closedThrough - o.Window).UtcTicks;
+        await db.SpikeBuckets.Where(b => b.SliceStart < slicesBefore).ExecuteDeleteAsync(ct);
         var fadedBefore = now - (4 * o.HalfLife);
         await db.SpikeBaselines.Where(b => b.Kind == SignatureKind.Text && b.LastSeenAt < fadedBefore && b.DismissedLevel == 0).ExecuteDeleteAsync(ct);
         await db.SpikeCursors.Where(c => c.Id == SpikeCursor.SingletonId).ExecuteUpdateAsync(s => s.SetProperty(c => c.LastPrunedAt, now), ct);
     }
+
+    private sealed record Candidate(SignatureKey Key, CountedMessage Tipping, int Count, double Rate, int Level);
 }
 
-public sealed record DetectionPass(int Messages, int Raised, int Extended);
+public sealed record DetectionPass(int Messages, int Raised, int Extended)
+{
+    public static DetectionPass None { get; } = new(0, 0, 0);
+}
