@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace MemberCare.Hosting;
 
@@ -46,7 +47,7 @@ public static class AddressLimitsExtensions
         string title = "Too many requests", string detail = "Too many requests from this address in the last minute; try again in a minute.")
     {
         services.AddSingleton(new AddressLimitPolicy(name, permitsPerMinute, title, detail));
-        services.AddSingleton<AddressLimits>();
+        services.TryAddSingleton<AddressLimits>();
         return services;
     }
 

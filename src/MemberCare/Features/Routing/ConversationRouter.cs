@@ -48,7 +48,7 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
             .Where(h => conversationIds.Contains(h.ConversationId) && (h.Status == HandoffStatus.Requested || h.Status == HandoffStatus.Acknowledged))
             .Select(h => new { h.ConversationId, h.DepartmentKey })
             .ToListAsync(ct);
-        return new RoutingBatch(conversations, messages, conversationIds.ToHashSet(),
+        return new RoutingBatch(conversations, messages,
             openHandoffs.Select(h => (h.ConversationId, h.DepartmentKey)).ToHashSet());
     }
 
@@ -202,8 +202,7 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
 public sealed record RoutingBatch(
     IReadOnlyDictionary<long, Conversation> Conversations,
     IReadOnlyDictionary<long, Message> Messages,
-    IReadOnlySet<long> ConversationIds,
     IReadOnlySet<(long ConversationId, string DepartmentKey)> OpenHandoffs)
 {
-    public bool Covers(long conversationId) => ConversationIds.Contains(conversationId);
+    public bool Covers(long conversationId) => Conversations.ContainsKey(conversationId);
 }
