@@ -1,4 +1,5 @@
 using MemberCare.Domain.Storage;
+using MemberCare.Features.Conversations;
 using MemberCare.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -107,9 +108,7 @@ public static class EmailApi
         {
             return TypedResults.NotFound();
         }
-        // The browser must not guess a type from the bytes: a customer's file could be made to look like HTML.
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(file.Content, file.ContentType, file.FileName);
+        return ConversationFiles.Serve(context, file);
     }
 
     private static ProblemHttpResult TooLarge(int max) => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Mail too large",

@@ -19,6 +19,7 @@ public static class ConversationsApi
             .Accepts<WriteMessageRequest>("application/json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapPost("/{id:long}/status", ChangeStatus).WithSummary("Move the conversation along an allowed status transition")
             .Accepts<ChangeStatusRequest>("application/json").ProducesValidationProblem().ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        routes.MapConversationFiles();
         return routes;
     }
 

@@ -64,7 +64,7 @@ public sealed class HandoffSweep(
             (db, handoff, policy) =>
             {
                 handoff.Reminded(now);
-                Handoffs.Announce(db, policy, handoff, "handoff.reminder", $"Due soon: hand-off {handoff.Key}", [], now);
+                Handoffs.Announce(db, policy, handoff, "handoff.reminder", $"Due soon: hand-off {handoff.Key}", [], [], now);
                 return null;
             }, ct);
         var escalated = await ClaimAndActAsync(
@@ -75,7 +75,7 @@ public sealed class HandoffSweep(
             (db, handoff, policy) =>
             {
                 handoff.Escalated(now);
-                Handoffs.Announce(db, policy, handoff, "handoff.escalated", $"Overdue: hand-off {handoff.Key}", [], now);
+                Handoffs.Announce(db, policy, handoff, "handoff.escalated", $"Overdue: hand-off {handoff.Key}", [], [], now);
                 if (policy.LeadUserId is { } lead)
                 {
                     var stage = handoff.Status == HandoffStatus.Requested ? "acknowledgement" : "answer";

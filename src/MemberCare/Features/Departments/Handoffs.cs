@@ -4,6 +4,7 @@ using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Routing;
 using MemberCare.Domain.Storage;
 using MemberCare.Domain.Workspace;
+using MemberCare.Features.Conversations;
 using MemberCare.Features.Routing;
 using MemberCare.Features.Workspace;
 using Microsoft.EntityFrameworkCore;
@@ -24,6 +25,16 @@ public sealed record HandoffActor(string Name, string? UserId);
 
 public sealed record OrderLineView(string Sku, string Product, string? Size, string? Colour, int Quantity, [property: System.Text.Json.Serialization.JsonIgnore] string? Supplier = null);
 
+/// <summary>A file the customer sent, with the department API's address for its bytes.</summary>
+public sealed record HandoffFile(long Id, string FileName, string ContentType, long Size, string Href)
+{
+    public static HandoffFile Of(string handoffKey, FileView file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return new(file.Id, file.FileName, file.ContentType, file.Size, $"/api/v1/department/handoffs/{handoffKey}/files/{file.Id}");
+    }
+}
+
 public sealed record ContactView(string Name, string? Email, string? Phone);
 
 public sealed record HistoryLine(string Direction, string? Author, string Text, DateTimeOffset SentAt);
@@ -42,7 +53,7 @@ public sealed record HandoffCard(
     string? Size,
     string? Colour,
     IReadOnlyList<OrderLineView> OrderLines,
-    IReadOnlyList<string> Attachments,
+    IReadOnlyList<HandoffFile> Attachments,
     string RequestedBy,
     DateTimeOffset RequestedAt,
     DateTimeOffset AcknowledgeDueAt,
@@ -132,7 +143,12 @@ public sealed class Handoffs(IDbContextFactory<MemberCareDb> dbFactory, RuleBook
         {
             conversation.TryMoveTo(ConversationStatus.WaitingOnDepartment, now);
         }
-        Announce(db, department, handoff, "handoff.requested", $"New hand-off: {conversation.ConcernType ?? "concern"} (order {conversation.OrderNumber ?? "none"})", lines, now);
+        if (department.DeliveryTargetId is not null)
+        {
+            var files = await ConversationFiles.ListAsync(db, conversation.Id, ct);
+            Announce(db, department, handoff, "handoff.requested", $"New hand-off: {conversation.ConcernType ?? "concern"} (order {conversation.OrderNumber ?? "none"})",
+                lines, [.. files.Select(f => HandoffFile.Of(handoff.Key, f))], now);
+        }
         return handoff;
     }
 
@@ -167,6 +183,15 @@ public sealed class Handoffs(IDbContextFactory<MemberCareDb> dbFactory, RuleBook
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var handoff = await db.Handoffs.AsNoTracking().FirstOrDefaultAsync(h => h.Key == key, ct);
         return handoff is null || (departmentScope is not null && handoff.DepartmentKey != departmentScope) ? null : await CardAsync(db, handoff, ct);
+    }
+
+    /// <summary>A file of the hand-off's conversation, for the department the hand-off belongs to; null for anyone else.</summary>
+    public async Task<MemberCare.Domain.Email.EmailAttachment?> FileAsync(string key, string departmentScope, long fileId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var conversationId = await db.Handoffs.AsNoTracking().Where(h => h.Key == key && h.DepartmentKey == departmentScope)
+            .Select(h => (long?)h.ConversationId).FirstOrDefaultAsync(ct);
+        return conversationId is { } id ? await ConversationFiles.FindAsync(db, id, fileId, ct) : null;
     }
 
     public async Task<ConversationHandoffs?> ForConversationAsync(long conversationId, CancellationToken ct)
@@ -268,7 +293,15 @@ public sealed class Handoffs(IDbContextFactory<MemberCareDb> dbFactory, RuleBook
     }
 
     /// <summary>Writes an outbound event for the department's connection, if it has one besides the in-app queue.</summary>
-    public static void Announce(MemberCareDb db, DepartmentPolicy department, Handoff handoff, string eventType, string subject, IReadOnlyList<OrderLineView> lines, DateTimeOffset now)
+    public static void Announce(
+        MemberCareDb db,
+        DepartmentPolicy department,
+        Handoff handoff,
+        string eventType,
+        string subject,
+        IReadOnlyList<OrderLineView> lines,
+        IReadOnlyList<HandoffFile> files,
+        DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(department);
@@ -277,11 +310,14 @@ public sealed class Handoffs(IDbContextFactory<MemberCareDb> dbFactory, RuleBook
         {
             return;
         }
-        db.Outbox.Add(new OutboxMessage(target, eventType, subject, EventBody(eventType, handoff, lines), now));
+        db.Outbox.Add(new OutboxMessage(target, eventType, subject, EventBody(eventType, handoff, lines, files), now));
     }
 
-    /// <summary>The JSON a department's tool needs to do the work: ids, concern, the customer's words, the items; no contact details.</summary>
-    public static string EventBody(string eventType, Handoff handoff, IReadOnlyList<OrderLineView> lines)
+    /// <summary>
+    /// The JSON a department's tool needs to do the work: ids, concern, the customer's words, the items and the
+    /// customer's files (metadata and the address to fetch each with the department's token); no contact details.
+    /// </summary>
+    public static string EventBody(string eventType, Handoff handoff, IReadOnlyList<OrderLineView> lines, IReadOnlyList<HandoffFile> files)
     {
         ArgumentNullException.ThrowIfNull(handoff);
         return JsonSerializer.Serialize(new
@@ -301,6 +337,8 @@ public sealed class Handoffs(IDbContextFactory<MemberCareDb> dbFactory, RuleBook
                 size = handoff.Size,
                 colour = handoff.Colour,
                 orderLines = lines,
+                attachments = files,
+                href = $"/api/v1/department/handoffs/{handoff.Key}",
                 requestedAt = handoff.RequestedAt,
                 acknowledgeDueAt = handoff.AcknowledgeDueAt,
                 completeDueAt = handoff.CompleteDueAt,
@@ -368,8 +406,9 @@ public sealed class Handoffs(IDbContextFactory<MemberCareDb> dbFactory, RuleBook
                 .Select(m => new HistoryLine(m.Direction.ToString().ToLowerInvariant(), m.AuthorName, m.Text, m.SentAt))
                 .ToListAsync(ct);
         }
+        var files = await ConversationFiles.ListAsync(db, h.ConversationId, ct);
         return new HandoffCard(h.Key, h.ConversationId, h.DepartmentKey, h.Status.ToString().ToLowerInvariant(), h.Concern, h.Request, h.CustomerWords,
-            h.OrderNumber, h.Sku, h.Size, h.Colour, lines, [], h.RequestedBy, h.RequestedAt, h.AcknowledgeDueAt, h.CompleteDueAt,
+            h.OrderNumber, h.Sku, h.Size, h.Colour, lines, [.. files.Select(f => HandoffFile.Of(h.Key, f))], h.RequestedBy, h.RequestedAt, h.AcknowledgeDueAt, h.CompleteDueAt,
             h.AcknowledgedAt, h.ClosedAt, h.Answer, h.RejectReason, contact, history);
     }
 }

@@ -1,4 +1,5 @@
 using MemberCare.Domain.Routing;
+using MemberCare.Features.Conversations;
 using MemberCare.Features.Routing;
 using MemberCare.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -21,11 +22,15 @@ public static class HandoffsApi
         var department = routes.MapGroup("/api/v1/department/handoffs").WithTags("Department API").RequireAuthorization(DepartmentTokenHandler.Policy);
         department.MapGet("/", Queue).WithSummary("The calling department's hand-offs: open (default) or closed");
         department.MapGet("/{key}", Get).WithSummary("One of the calling department's hand-offs");
+        department.MapGet("/{key}/files/{fileId:long}", File).WithSummary("A file the customer sent in the hand-off's conversation");
         department.MapPost("/{key}/acknowledge", Acknowledge).WithSummary("Acknowledge a hand-off");
         department.MapPost("/{key}/answer", Answer).WithSummary("Answer a hand-off; it is done and care is told")
             .Accepts<HandoffAnswerBody>("application/json").ProducesValidationProblem();
         department.MapPost("/{key}/reject", Reject).WithSummary("Reject a hand-off with a reason")
             .Accepts<HandoffAnswerBody>("application/json").ProducesValidationProblem();
+
+        // The portal's download: the same file, behind a department member's sign-in instead of the token.
+        routes.MapGet("/department/files/{key}/{fileId:long}", File).RequireAuthorization(DepartmentsSetup.PortalPolicy).ExcludeFromDescription();
 
         DepartmentsApi.Map(routes);
         RoutingApi.Map(routes);
@@ -75,6 +80,11 @@ public static class HandoffsApi
 
     private static async Task<Results<Ok<HandoffCard>, ProblemHttpResult>> Get(string key, HttpContext http, Handoffs handoffs, CancellationToken ct) =>
         await handoffs.GetAsync(key, http.User.Department(), ct) is { } card ? TypedResults.Ok(card) : NotFound(key);
+
+    private static async Task<IResult> File(string key, long fileId, HttpContext http, Handoffs handoffs, CancellationToken ct) =>
+        await handoffs.FileAsync(key, http.User.Department()!, fileId, ct) is { } file
+            ? ConversationFiles.Serve(http, file)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"Hand-off {key} of this department has no file {fileId}.");
 
     private static async Task<IResult> Acknowledge(string key, HttpContext http, Handoffs handoffs, CancellationToken ct) =>
         Answered(key, "acknowledged", await handoffs.AcknowledgeAsync(key, http.User.Department(), Actor(http, null), ct));

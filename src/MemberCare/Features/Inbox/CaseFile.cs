@@ -12,7 +12,8 @@ public sealed record CaseView(
     ConversationDetail Detail,
     string? AssigneeName,
     DateTimeOffset? SlaDueAt,
-    IReadOnlyList<PreviousConversation> Previous);
+    IReadOnlyList<PreviousConversation> Previous,
+    IReadOnlyDictionary<long, List<FileView>> Files);
 
 /// <summary>Reads a case for the conversation view, through the same desk the API uses.</summary>
 public sealed class CaseFile(IDbContextFactory<MemberCareDb> dbFactory, ConversationDesk desk)
@@ -37,7 +38,9 @@ public sealed class CaseFile(IDbContextFactory<MemberCareDb> dbFactory, Conversa
             .Take(10)
             .Select(c => new { c.Id, c.Channel, c.Status, c.Subject, c.LastMessagePreview, c.LastMessageAt })
             .ToListAsync(ct);
+        var files = await ConversationFiles.ListAsync(db, id, ct);
         return new CaseView(detail, extra.AssigneeName, extra.SlaDueAt,
-            [.. previous.Select(p => new PreviousConversation(p.Id, Domain.ChannelNames.ToKey(p.Channel), p.Status.ToKey(), p.Subject, p.LastMessagePreview, p.LastMessageAt))]);
+            [.. previous.Select(p => new PreviousConversation(p.Id, Domain.ChannelNames.ToKey(p.Channel), p.Status.ToKey(), p.Subject, p.LastMessagePreview, p.LastMessageAt))],
+            files.GroupBy(f => f.MessageId).ToDictionary(g => g.Key, g => g.ToList()));
     }
 }
