@@ -47,6 +47,8 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", nameof(DatabaseProvider.Sqlite));
         builder.UseSetting("Database:DataFolder", _dataFolder);
         builder.UseSetting("Demo:SeedOnFirstStart", "false");
+        // The journeys hand off by hand; the default rules would hand the same complaints off first.
+        builder.UseSetting("Routing:DefaultHandoffRulesEnabled", "false");
         builder.UseSetting("Api:Keys:0", ApiKey);
         builder.UseSetting("Staff:AdminPassword", AdminPassword);
         foreach (var (key, value) in _settings)

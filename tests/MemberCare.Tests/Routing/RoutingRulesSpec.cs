@@ -32,14 +32,31 @@ public sealed class RoutingRulesSpec
     [Fact]
     public async Task A_new_store_starts_with_a_rule_per_concern_to_its_department()
     {
-        await using var app = TestApp.Sqlite();
+        // The product's default, which the test host turns off for tests that are not about routing.
+        await using var app = TestApp.Sqlite(new Dictionary<string, string?> { ["Routing:DefaultHandoffRulesEnabled"] = "true" });
         var rules = await app.CreateApiClient().GetFromJsonAsync<JsonElement>("/api/v1/routing/rules", TestContext.Current.CancellationToken);
 
         Assert.Equal(16, rules.GetArrayLength());
         var wrongItem = rules.EnumerateArray().Single(r => r.GetProperty("conditions")[0].GetProperty("values")[0].GetString() == "wrong_or_missing_item");
         Assert.Contains(wrongItem.GetProperty("actions").EnumerateArray(), a => a.GetProperty("type").GetString() == "handoff" && a.GetProperty("value").GetString() == "warehouse");
+        Assert.True(wrongItem.GetProperty("enabled").GetBoolean());
+        Assert.All(rules.EnumerateArray(), r => Assert.True(r.GetProperty("enabled").GetBoolean()));
         var praise = rules.EnumerateArray().Single(r => r.GetProperty("conditions")[0].GetProperty("values")[0].GetString() == "praise");
         Assert.DoesNotContain(praise.GetProperty("actions").EnumerateArray(), a => a.GetProperty("type").GetString() == "handoff");
+    }
+
+    [Fact]
+    public async Task A_store_that_asks_for_it_starts_with_its_hand_off_rules_switched_off_and_care_rules_on()
+    {
+        await using var app = TestApp.Sqlite(new Dictionary<string, string?> { ["Routing:DefaultHandoffRulesEnabled"] = "false" });
+        var rules = await app.CreateApiClient().GetFromJsonAsync<JsonElement>("/api/v1/routing/rules", TestContext.Current.CancellationToken);
+
+        Assert.Equal(16, rules.GetArrayLength());
+        foreach (var rule in rules.EnumerateArray())
+        {
+            var handsOff = rule.GetProperty("actions").EnumerateArray().Any(a => a.GetProperty("type").GetString() == "handoff");
+            Assert.Equal(!handsOff, rule.GetProperty("enabled").GetBoolean());
+        }
     }
 
     [Fact]

@@ -65,6 +65,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", _connectionString ?? "");
         builder.UseSetting("Demo:SeedOnFirstStart", "false");
         builder.UseSetting("Api:Keys:0", ApiKey);
+        // A test that is not about routing must not see its messages handed to a department by the default rules;
+        // the routing tests switch them on (the product's default) where they test them.
+        builder.UseSetting("Routing:DefaultHandoffRulesEnabled", "false");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -21,6 +21,12 @@ public sealed class RoutingOptions
     /// <summary>A reminder goes to the department this long (wall time) before a deadline.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan RemindBefore { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// Whether the default rules that hand a concern to another department are written switched on (the default) or
+    /// off, for a store whose departments will staff their queues later. Read once, when a new store's defaults are written.
+    /// </summary>
+    public bool DefaultHandoffRulesEnabled { get; set; } = true;
 }
 
 /// <summary>What routing needs to know about a department: where its events go and its clock.</summary>
@@ -137,7 +143,7 @@ public sealed class RuleBook(IDbContextFactory<MemberCareDb> dbFactory, ILogger<
             .ExecuteUpdateAsync(s => s.SetProperty(r => r.Version, r => r.Version + 1), ct);
 
     /// <summary>The default rule set (TAXONOMY.md): each concern to its department, once per store.</summary>
-    public static IReadOnlyList<RoutingRule> DefaultRules(DateTimeOffset at)
+    public static IReadOnlyList<RoutingRule> DefaultRules(DateTimeOffset at, bool handoffsEnabled = true)
     {
         var rules = new List<RoutingRule>();
         var position = 10;
@@ -160,8 +166,7 @@ public sealed class RuleBook(IDbContextFactory<MemberCareDb> dbFactory, ILogger<
                 conditions.Add(new(RuleFields.Confidence, "at_least", ["0.8"]));
                 actions = [new(RuleActionTypes.Team, "member_care"), new(RuleActionTypes.Handoff, department)];
             }
-            // Hand-off rules start switched off: a department should staff its queue before work lands in it.
-            var enabled = department == "member_care";
+            var enabled = handoffsEnabled || department == "member_care";
             rules.Add(new RoutingRule($"{concern} → {department}", position, enabled, stop: true,
                 RuleCompiler.Write(conditions), RuleCompiler.Write(actions), at));
             position += 10;
@@ -244,7 +249,7 @@ public sealed class RuleBookRefresher(
         {
             var known = await db.Departments.Select(d => d.Key).ToListAsync(ct);
             db.Departments.AddRange(Department.Defaults().Where(d => !known.Contains(d.Key)));
-            db.RoutingRules.AddRange(RuleBook.DefaultRules(now));
+            db.RoutingRules.AddRange(RuleBook.DefaultRules(now, options.Value.DefaultHandoffRulesEnabled));
             await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
