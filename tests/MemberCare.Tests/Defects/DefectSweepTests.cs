@@ -112,6 +112,7 @@ public sealed class DefectSweepTests
         await using var app = TestApp.Sqlite(DefectData.Quiet);
         var clock = new DefectClock(app, time);
         var log = clock.Log;
+        await DefectData.StaffAsync(app, "owner-3", "Olga Owner");
         var (defect, _) = await log.OpenAsync("Late parcels from Bergen", DefectCategory.LateDispatch, DefectSeverity.Medium, "where_is_my_order|warehouse:bergen",
             "lead", null, new LinkRequest(null, null, null, null, null), ct);
         await log.AddActionAsync(defect.Id, ActionKind.Corrective, "Second pick wave on Mondays", "owner-3", null, s_monday.AddDays(3), ct);
@@ -169,6 +170,7 @@ public sealed class DefectSweepTests
     {
         var time = clock.Time;
         var ct = TestContext.Current.CancellationToken;
+        await DefectData.StaffAsync(app, owner, "Owen Owner");
         var customer = await DefectData.CustomerAsync(app, "Kari Nordmann", CustomerTier.Gold, time.GetUtcNow());
         var (conversation, _) = await DefectData.ComplaintAsync(app, customer, "I got size L, not M", "wrong_or_missing_item", "DRS-114", time.GetUtcNow());
         var log = clock.Log;

@@ -29,6 +29,7 @@ public sealed class DefectsPostgresSpec(PostgresDatabase database) : IClassFixtu
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         await using var first = await database.CreateAppAsync(DefectData.Quiet);
         await using var second = await database.CreateAppAsync(DefectData.Quiet);
+        await DefectData.StaffAsync(first, "owner-3", "Olga Owner");
         var one = new DefectClock(first, time);
         var two = new DefectClock(second, time);
         var (defect, _) = await one.Log.OpenAsync("Late parcels", DefectCategory.LateDispatch, DefectSeverity.Medium, "where_is_my_order|warehouse:bergen",
