@@ -1,6 +1,7 @@
 using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
+using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Orders;
 using MemberCare.Domain.Staff;
 using MemberCare.Tests.Support;
@@ -31,6 +32,16 @@ public static class DefectData
         db.Users.Add(user);
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         return id;
+    }
+
+    /// <summary>An e-mail delivery target for the briefing e-mail.</summary>
+    public static async Task<long> EmailTargetAsync(TestApp app)
+    {
+        await using var db = await app.OpenDbAsync();
+        var target = new DeliveryTarget("Care leads", DeliveryKind.Email, "leads@example.com", null);
+        db.DeliveryTargets.Add(target);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return target.Id;
     }
 
     public static async Task<(long OrderId, string Number)> OrderAsync(TestApp app, long customerId, DateTimeOffset placedAt, string sku = "DRS-114",

@@ -186,6 +186,33 @@ public sealed class DefectLifecycleTests
         Assert.Equal("The dress in size 38 came in 2 days.", DailyBriefing.Anonymise("The dress in size 38 came in 2 days.", []));
     }
 
+    /// <summary>Every L["Key"] of the defect, briefing, measures and spike pages, and every enum value's DK_ key, in both languages.</summary>
+    [Fact]
+    public void Every_text_the_defect_pages_use_is_in_English_and_Norwegian()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !Directory.Exists(Path.Combine(root.FullName, "src", "MemberCare", "Features", "Defects")))
+        {
+            root = root.Parent;
+        }
+        Assert.NotNull(root);
+        var pages = Directory.GetFiles(Path.Combine(root.FullName, "src", "MemberCare", "Features", "Defects"), "*.razor")
+            .Concat(Directory.GetFiles(Path.Combine(root.FullName, "src", "MemberCare", "Features", "Spikes"), "*.razor"));
+        var used = pages.SelectMany(p => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(p), @"\bL\[""(\w+)""[\],]").Select(m => m.Groups[1].Value))
+            .Concat(DefectKeys.Keys<DefectCategory>().Concat(DefectKeys.Keys<DefectSeverity>()).Concat(DefectKeys.Keys<DefectStatus>())
+                .Concat(DefectKeys.Keys<CauseCategory>()).Concat(DefectKeys.Keys<Remedy>()).Concat(DefectKeys.Keys<ActionKind>())
+                .Concat(DefectKeys.Keys<DefectLinkKind>()).Concat(["customer", "us", "within_1_hour", "within_24_hours", "later", "no_reply"]).Select(k => "DK_" + k))
+            .Concat(Enum.GetNames<MemberCare.Domain.Spikes.SpikeAlertStatus>().Select(n => "SpikeStatus_" + n.ToLowerInvariant()))
+            .Distinct().ToList();
+        var resources = new System.Resources.ResourceManager(typeof(MemberCare.Resources.Ui));
+        foreach (var culture in new[] { System.Globalization.CultureInfo.InvariantCulture, new System.Globalization.CultureInfo("nb") })
+        {
+            var set = resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false)!;
+            Assert.True(used.Count > 50);
+            Assert.Empty(used.Where(k => set.GetString(k) is null).Select(k => $"{culture.Name}:{k}"));
+        }
+    }
+
     private static Defect InState(DefectStatus status)
     {
         var defect = NewDefect();

@@ -1,7 +1,6 @@
 using System.Net;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Defects;
-using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Departments;
 using MemberCare.Features.Defects;
 using MemberCare.Tests.Support;
@@ -140,14 +139,7 @@ public sealed class DefectSweepTests
         var ct = TestContext.Current.CancellationToken;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 5, 30, 0, TimeSpan.Zero));
         await using var probe = TestApp.Sqlite(DefectData.Quiet);
-        long targetId;
-        await using (var db = await probe.OpenDbAsync())
-        {
-            var target = new DeliveryTarget("Care leads", DeliveryKind.Email, "leads@example.com", null);
-            db.DeliveryTargets.Add(target);
-            await db.SaveChangesAsync(ct);
-            targetId = target.Id;
-        }
+        var targetId = await DefectData.EmailTargetAsync(probe);
         var briefing = new DefectClock(probe, time, new DefectOptions { BriefingHour = 7, BriefingTargetId = targetId, TimeZone = "UTC" }).Briefing;
 
         Assert.False(await briefing.MailIfDueAsync(ct));
