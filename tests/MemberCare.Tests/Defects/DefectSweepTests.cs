@@ -2,6 +2,7 @@ using System.Net;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Defects;
 using MemberCare.Domain.Departments;
+using MemberCare.Domain.Routing;
 using MemberCare.Features.Defects;
 using MemberCare.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -156,6 +157,40 @@ public sealed class DefectSweepTests
         Assert.Equal("Daily briefing for 2026-03-01", mails[0].Subject);
         Assert.Equal("briefing.daily", mails[0].EventType);
         Assert.Equal(2, await check.BriefingMailings.CountAsync(ct));
+    }
+
+    /// <summary>
+    /// On 1 March (UTC): A is answered in 30 minutes, B never (its 8-hour first response falls due that day); hand-off 1
+    /// is acknowledged an hour late and completed in time, hand-off 2 acknowledged in time and never completed, hand-off 3
+    /// is due the next day. A conversation of the day before counts nowhere.
+    /// </summary>
+    [Fact]
+    public async Task The_briefing_counts_the_days_volumes_and_the_SLA_misses_of_conversations_and_hand_offs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var day = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var app = TestApp.Sqlite(DefectData.Quiet);
+        var customer = await DefectData.CustomerAsync(app, "Kari Nordmann", CustomerTier.Gold, day.AddDays(-10));
+        await DefectData.ComplaintAsync(app, customer, "Where is my parcel?", "where_is_my_order", null, day.AddDays(-1).AddHours(20), answeredAfter: TimeSpan.FromHours(1));
+        var (a, _) = await DefectData.ComplaintAsync(app, customer, "Wrong size", "wrong_or_missing_item", "DRS-114", day.AddHours(2), answeredAfter: TimeSpan.FromMinutes(30));
+        await DefectData.ComplaintAsync(app, customer, "Still wrong", "wrong_or_missing_item", "DRS-114", day.AddHours(3));
+        await using (var db = await app.OpenDbAsync())
+        {
+            var details = new HandoffDetails("wrong_or_missing_item", "Check the bin", "Wrong size", null, "DRS-114", "M", null);
+            var late = Handoff.Open(a, "warehouse", details, "agent", null, null, day.AddHours(3), day.AddHours(12), day.AddHours(20));
+            late.Acknowledge("ware", day.AddHours(13));
+            late.Complete("ware", "Relabelled", day.AddHours(19));
+            var open = Handoff.Open(a, "warehouse", details, "agent", null, null, day.AddHours(3), day.AddHours(9), day.AddHours(18));
+            open.Acknowledge("ware", day.AddHours(8));
+            db.Handoffs.AddRange(late, open, Handoff.Open(a, "warehouse", details, "agent", null, null, day.AddHours(23), day.AddDays(1).AddHours(2), day.AddDays(2)));
+            await db.SaveChangesAsync(ct);
+        }
+        var clock = new DefectClock(app, new FakeTimeProvider(day.AddDays(1).AddHours(8)), new DefectOptions { TimeZone = "UTC" });
+
+        var briefing = await clock.Briefing.BuildAsync(clock.Briefing.Yesterday(), ct);
+
+        Assert.Equal(new DateOnly(2026, 3, 1), briefing.Day);
+        Assert.Equal(new BriefingVolumes(2, 2, 1, 1, 0, 1, 1), briefing.Volumes);
     }
 
     private static async Task<long> VerifyingDefectAsync(TestApp app, DefectClock clock, string owner)
