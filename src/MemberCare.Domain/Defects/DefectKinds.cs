@@ -72,6 +72,7 @@ public enum DefectOutcome
     NotFound,
     AlreadyDone,
     UnknownOwner,
+    UnknownUser,
 }
 
 /// <summary>The snake_case keys the API and the pages use for the defect enums.</summary>

@@ -29,4 +29,6 @@ public sealed class DefectClock(TestApp app, FakeTimeProvider time, DefectOption
     public DailyBriefing Briefing => new(Db, Log, _options, time);
 
     public RecoveryReport Recovery => new(Db, _options, time);
+
+    public DefectMeasures Measures => new(Db, Recovery);
 }

@@ -1,7 +1,9 @@
 using MemberCare.Domain;
 using MemberCare.Domain.Conversations;
 using MemberCare.Domain.Customers;
+using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Orders;
+using MemberCare.Domain.Staff;
 using MemberCare.Tests.Support;
 
 namespace MemberCare.Tests.Defects;
@@ -19,6 +21,27 @@ public static class DefectData
         db.Customers.Add(customer);
         await db.SaveChangesAsync(TestContext.Current.CancellationToken);
         return customer.Id;
+    }
+
+    /// <summary>A person in the staff directory with a fixed id, so actions, owners and lesson readers can name them.</summary>
+    public static async Task<string> StaffAsync(TestApp app, string id, string displayName, string? department = null)
+    {
+        await using var db = await app.OpenDbAsync();
+        var user = StaffUser.Create(Api.Unique(id), displayName, null, department, TimeProvider.System.GetUtcNow());
+        user.Id = id;
+        db.Users.Add(user);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return id;
+    }
+
+    /// <summary>An e-mail delivery target for the briefing e-mail.</summary>
+    public static async Task<long> EmailTargetAsync(TestApp app)
+    {
+        await using var db = await app.OpenDbAsync();
+        var target = new DeliveryTarget("Care leads", DeliveryKind.Email, "leads@example.com", null);
+        db.DeliveryTargets.Add(target);
+        await db.SaveChangesAsync(TestContext.Current.CancellationToken);
+        return target.Id;
     }
 
     public static async Task<(long OrderId, string Number)> OrderAsync(TestApp app, long customerId, DateTimeOffset placedAt, string sku = "DRS-114",

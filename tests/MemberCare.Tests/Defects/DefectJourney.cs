@@ -11,6 +11,8 @@ public static class DefectJourney
     public static async Task RunAsync(TestApp app)
     {
         var at = TimeProvider.System.GetUtcNow().AddHours(-3);
+        var reader = await DefectData.StaffAsync(app, Api.Unique("reader"), "Ingrid Solberg");
+        await DefectData.StaffAsync(app, Api.Unique("later"), "Petter Sein");
         var customer = await DefectData.CustomerAsync(app, "Kari Nordmann", CustomerTier.Gold, at);
         var (_, number) = await DefectData.OrderAsync(app, customer, at.AddDays(-2));
         var (conversation, _) = await DefectData.ComplaintAsync(app, customer, "I got size L, not M", "wrong_or_missing_item", "DRS-114", at, number);
@@ -32,7 +34,22 @@ public static class DefectJourney
             """{"whys":["The parcel held size L","Two bins shared one label","Labels are printed by hand"],"causeCategory":"process"}"""),
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, cause.StatusCode);
-        Assert.Equal("investigating", (string?)(await Api.ReadAsync<JsonObject>(cause))["defect"]!["status"]);
+        var caused = await Api.ReadAsync<JsonObject>(cause);
+        Assert.Equal("investigating", (string?)caused["defect"]!["status"]);
+        Assert.Empty(caused["warnings"]!.AsArray());
+
+        // A why that names a colleague from the staff directory is saved, with a nudge towards blameless wording.
+        using var blaming = await api.PutAsync($"/api/v1/defects/{id}/root-cause", Api.JsonBody(
+            """{"whys":["The parcel held size L","Ingrid picked from the wrong bin"],"causeCategory":"people"}"""),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, blaming.StatusCode);
+        var warning = Assert.Single((await Api.ReadAsync<JsonObject>(blaming))["warnings"]!.AsArray());
+        Assert.Equal(2, (int)warning!["why"]!);
+        Assert.Equal("Ingrid", (string?)warning["name"]);
+        using var recause = await api.PutAsync($"/api/v1/defects/{id}/root-cause", Api.JsonBody(
+            """{"whys":["The parcel held size L","Two bins shared one label","Labels are printed by hand"],"causeCategory":"process"}"""),
+            TestContext.Current.CancellationToken);
+        Assert.Empty((await Api.ReadAsync<JsonObject>(recause))["warnings"]!.AsArray());
 
         using var action = await api.PostJsonAsync($"/api/v1/defects/{id}/actions",
             new { kind = "corrective", description = "Give each bin a scanned label", ownerDepartment = "warehouse", dueAt = at.AddDays(3) });
@@ -74,7 +91,19 @@ public static class DefectJourney
         var lines = briefing["caseToLearnFrom"]!["lines"]!.AsArray();
         Assert.Equal("I got size L, not M", (string?)lines[0]!["text"]);
 
-        using var ack = await api.PostJsonAsync($"/api/v1/defects/{id}/lesson/acknowledgements", new { userId = "someone" });
+        using var stranger = await api.PostJsonAsync($"/api/v1/defects/{id}/lesson/acknowledgements", new { userId = "someone" });
+        Assert.Equal(HttpStatusCode.BadRequest, stranger.StatusCode);
+        Assert.Contains("userId", (await Problem.ReadAsync(stranger)).Errors.Keys);
+        using var ack = await api.PostJsonAsync($"/api/v1/defects/{id}/lesson/acknowledgements", new { userId = reader });
         Assert.Equal(HttpStatusCode.Created, ack.StatusCode);
+        using var again = await api.PostJsonAsync($"/api/v1/defects/{id}/lesson/acknowledgements", new { userId = reader });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+
+        // The lead sees who has read the lesson and who has not.
+        var reads = await api.GetOkAsync<JsonArray>("/api/v1/defects/lessons/reads");
+        var read = reads.Single(r => (long)r!["defectId"]! == id)!;
+        Assert.Equal(["Ingrid Solberg"], read["readBy"]!.AsArray().Select(n => (string)n!).ToArray());
+        Assert.Contains("Petter Sein", read["notYet"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal([reader], read["readByUserIds"]!.AsArray().Select(n => (string)n!).ToArray());
     }
 }

@@ -1,8 +1,8 @@
 using System.Net;
 using MemberCare.Domain.Customers;
 using MemberCare.Domain.Defects;
-using MemberCare.Domain.Delivery;
 using MemberCare.Domain.Departments;
+using MemberCare.Domain.Routing;
 using MemberCare.Features.Defects;
 using MemberCare.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -112,6 +112,7 @@ public sealed class DefectSweepTests
         await using var app = TestApp.Sqlite(DefectData.Quiet);
         var clock = new DefectClock(app, time);
         var log = clock.Log;
+        await DefectData.StaffAsync(app, "owner-3", "Olga Owner");
         var (defect, _) = await log.OpenAsync("Late parcels from Bergen", DefectCategory.LateDispatch, DefectSeverity.Medium, "where_is_my_order|warehouse:bergen",
             "lead", null, new LinkRequest(null, null, null, null, null), ct);
         await log.AddActionAsync(defect.Id, ActionKind.Corrective, "Second pick wave on Mondays", "owner-3", null, s_monday.AddDays(3), ct);
@@ -139,14 +140,7 @@ public sealed class DefectSweepTests
         var ct = TestContext.Current.CancellationToken;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 5, 30, 0, TimeSpan.Zero));
         await using var probe = TestApp.Sqlite(DefectData.Quiet);
-        long targetId;
-        await using (var db = await probe.OpenDbAsync())
-        {
-            var target = new DeliveryTarget("Care leads", DeliveryKind.Email, "leads@example.com", null);
-            db.DeliveryTargets.Add(target);
-            await db.SaveChangesAsync(ct);
-            targetId = target.Id;
-        }
+        var targetId = await DefectData.EmailTargetAsync(probe);
         var briefing = new DefectClock(probe, time, new DefectOptions { BriefingHour = 7, BriefingTargetId = targetId, TimeZone = "UTC" }).Briefing;
 
         Assert.False(await briefing.MailIfDueAsync(ct));
@@ -165,10 +159,45 @@ public sealed class DefectSweepTests
         Assert.Equal(2, await check.BriefingMailings.CountAsync(ct));
     }
 
+    /// <summary>
+    /// On 1 March (UTC): A is answered in 30 minutes, B never (its 8-hour first response falls due that day); hand-off 1
+    /// is acknowledged an hour late and completed in time, hand-off 2 acknowledged in time and never completed, hand-off 3
+    /// is due the next day. A conversation of the day before counts nowhere.
+    /// </summary>
+    [Fact]
+    public async Task The_briefing_counts_the_days_volumes_and_the_SLA_misses_of_conversations_and_hand_offs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var day = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await using var app = TestApp.Sqlite(DefectData.Quiet);
+        var customer = await DefectData.CustomerAsync(app, "Kari Nordmann", CustomerTier.Gold, day.AddDays(-10));
+        await DefectData.ComplaintAsync(app, customer, "Where is my parcel?", "where_is_my_order", null, day.AddDays(-1).AddHours(20), answeredAfter: TimeSpan.FromHours(1));
+        var (a, _) = await DefectData.ComplaintAsync(app, customer, "Wrong size", "wrong_or_missing_item", "DRS-114", day.AddHours(2), answeredAfter: TimeSpan.FromMinutes(30));
+        await DefectData.ComplaintAsync(app, customer, "Still wrong", "wrong_or_missing_item", "DRS-114", day.AddHours(3));
+        await using (var db = await app.OpenDbAsync())
+        {
+            var details = new HandoffDetails("wrong_or_missing_item", "Check the bin", "Wrong size", null, "DRS-114", "M", null);
+            var late = Handoff.Open(a, "warehouse", details, "agent", null, null, day.AddHours(3), day.AddHours(12), day.AddHours(20));
+            late.Acknowledge("ware", day.AddHours(13));
+            late.Complete("ware", "Relabelled", day.AddHours(19));
+            var open = Handoff.Open(a, "warehouse", details, "agent", null, null, day.AddHours(3), day.AddHours(9), day.AddHours(18));
+            open.Acknowledge("ware", day.AddHours(8));
+            db.Handoffs.AddRange(late, open, Handoff.Open(a, "warehouse", details, "agent", null, null, day.AddHours(23), day.AddDays(1).AddHours(2), day.AddDays(2)));
+            await db.SaveChangesAsync(ct);
+        }
+        var clock = new DefectClock(app, new FakeTimeProvider(day.AddDays(1).AddHours(8)), new DefectOptions { TimeZone = "UTC" });
+
+        var briefing = await clock.Briefing.BuildAsync(clock.Briefing.Yesterday(), ct);
+
+        Assert.Equal(new DateOnly(2026, 3, 1), briefing.Day);
+        Assert.Equal(new BriefingVolumes(2, 2, 1, 1, 0, 1, 1), briefing.Volumes);
+    }
+
     private static async Task<long> VerifyingDefectAsync(TestApp app, DefectClock clock, string owner)
     {
         var time = clock.Time;
         var ct = TestContext.Current.CancellationToken;
+        await DefectData.StaffAsync(app, owner, "Owen Owner");
         var customer = await DefectData.CustomerAsync(app, "Kari Nordmann", CustomerTier.Gold, time.GetUtcNow());
         var (conversation, _) = await DefectData.ComplaintAsync(app, customer, "I got size L, not M", "wrong_or_missing_item", "DRS-114", time.GetUtcNow());
         var log = clock.Log;

@@ -29,6 +29,7 @@ public sealed class DefectsPostgresSpec(PostgresDatabase database) : IClassFixtu
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
         await using var first = await database.CreateAppAsync(DefectData.Quiet);
         await using var second = await database.CreateAppAsync(DefectData.Quiet);
+        await DefectData.StaffAsync(first, "owner-3", "Olga Owner");
         var one = new DefectClock(first, time);
         var two = new DefectClock(second, time);
         var (defect, _) = await one.Log.OpenAsync("Late parcels", DefectCategory.LateDispatch, DefectSeverity.Medium, "where_is_my_order|warehouse:bergen",
@@ -47,5 +48,26 @@ public sealed class DefectsPostgresSpec(PostgresDatabase database) : IClassFixtu
         Assert.Equal(10, counts.Sum());
         await using var db = await first.OpenDbAsync();
         Assert.Equal(10, await db.StaffNotifications.CountAsync(n => n.DefectId == defect.Id, ct));
+    }
+
+    [Fact]
+    public async Task Two_nodes_past_the_briefing_hour_enqueue_one_email_a_day()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 7, 30, 0, TimeSpan.Zero));
+        await using var first = await database.CreateAppAsync(DefectData.Quiet);
+        await using var second = await database.CreateAppAsync(DefectData.Quiet);
+        var targetId = await DefectData.EmailTargetAsync(first);
+        var settings = new DefectOptions { BriefingHour = 7, BriefingTargetId = targetId, TimeZone = "UTC" };
+        var one = new DefectClock(first, time, settings).Briefing;
+        var two = new DefectClock(second, time, settings).Briefing;
+
+        var sent = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => Task.Run(() => (i % 2 == 0 ? one : two).MailIfDueAsync(ct), ct)));
+
+        Assert.Equal(1, sent.Count(s => s));
+        await using var check = await first.OpenDbAsync();
+        var mail = await check.Outbox.SingleAsync(m => m.TargetId == targetId, ct);
+        Assert.Equal("Daily briefing for 2026-03-01", mail.Subject);
+        Assert.True(await check.BriefingMailings.AnyAsync(m => m.Day == new DateOnly(2026, 3, 2), ct));
     }
 }

@@ -118,6 +118,60 @@ public sealed class RecoveryReportTests
         Assert.NotNull(late);
     }
 
+    /// <summary>
+    /// Four orders: Oslo and Linwear (DRS-114) twice, Bergen and Kaia (TOP-9) twice. Defect A (pick or pack) touches one
+    /// Bergen order, opened 5 hours after its complaint; its watch ends quietly 14 days after opening. Defect B touches one
+    /// Oslo order, opened 3 hours after its complaint, and comes back during its watch.
+    /// </summary>
+    [Fact]
+    public async Task Measures_break_the_rate_down_by_supplier_and_warehouse_and_count_recurrence_and_time_to_open_and_verify()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var t0 = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+        var time = new FakeTimeProvider(t0);
+        await using var app = TestApp.Sqlite(DefectData.Quiet);
+        var clock = new DefectClock(app, time);
+        await DefectData.StaffAsync(app, "owner-9", "Owen Owner");
+        var customer = await DefectData.CustomerAsync(app, "Kari Nordmann", CustomerTier.Gold, t0.AddDays(-30));
+        var oslo1 = (await DefectData.OrderAsync(app, customer, t0.AddDays(-10), warehouse: "Oslo", deliveredAt: t0.AddDays(-8))).Number;
+        await DefectData.OrderAsync(app, customer, t0.AddDays(-10), warehouse: "Oslo", deliveredAt: t0.AddDays(-8));
+        var bergen1 = (await DefectData.OrderAsync(app, customer, t0.AddDays(-10), sku: "TOP-9", supplier: "Kaia", warehouse: "Bergen", deliveredAt: t0.AddDays(-8))).Number;
+        await DefectData.OrderAsync(app, customer, t0.AddDays(-10), sku: "TOP-9", supplier: "Kaia", warehouse: "Bergen", deliveredAt: t0.AddDays(-8));
+        var (complaintA, _) = await DefectData.ComplaintAsync(app, customer, "Wrong top", "wrong_or_missing_item", "TOP-9", t0.AddHours(-5));
+        var (complaintB, _) = await DefectData.ComplaintAsync(app, customer, "Seams split", "product_quality", "DRS-114", t0.AddHours(-3));
+        var log = clock.Log;
+        var (a, _) = await log.OpenAsync("Wrong tops", DefectCategory.PickOrPackError, DefectSeverity.High, "wrong_or_missing_item|sku:top-9", "lead", "owner-9",
+            new LinkRequest([complaintA], [bergen1], null, null, null), ct);
+        var (b, _) = await log.OpenAsync("Split seams", DefectCategory.ProductFault, DefectSeverity.High, "product_quality|sku:drs-114", "lead", "owner-9",
+            new LinkRequest([complaintB], [oslo1], null, null, null), ct);
+        foreach (var id in new[] { a.Id, b.Id })
+        {
+            var (_, withAction) = await log.AddActionAsync(id, ActionKind.Corrective, "Fix it", "owner-9", null, t0.AddDays(1), ct);
+            await log.CompleteActionAsync(id, withAction!.Actions[0].Id, "Done", ct);
+        }
+        var other = await DefectData.CustomerAsync(app, "Per Olsen", CustomerTier.Standard, t0);
+        time.Advance(TimeSpan.FromDays(2));
+        await DefectData.ComplaintAsync(app, other, "Seams split again", "product_quality", "DRS-114", time.GetUtcNow());
+        Assert.Equal([b.Id], await clock.Sweep.WatchRecurrencesAsync(ct));
+        time.Advance(TimeSpan.FromDays(14));
+        Assert.Equal(1, await clock.Sweep.ConfirmVerifiedAsync(ct));
+
+        var m = await clock.Measures.ComputeAsync(t0.AddDays(-30), t0.AddDays(1), ct);
+
+        Assert.Equal(4, m.Orders);
+        Assert.Equal(2, m.DefectiveOrders);
+        Assert.Equal(500, m.DefectsPerThousandOrders);
+        Assert.Equal([new RateLine("Bergen", 2, 1, 500), new RateLine("Oslo", 2, 1, 500)], m.ByWarehouse.OrderBy(l => l.Key, StringComparer.Ordinal));
+        Assert.Equal([new RateLine("Kaia", 2, 1, 500), new RateLine("Linwear", 2, 1, 500)], m.BySupplier.OrderBy(l => l.Key, StringComparer.Ordinal));
+        Assert.Equal(250, m.ByCategory.Single(c => c.Key == "product_fault").PerThousand);
+        Assert.Equal(new PerfectOrders(4, 4, 3, 3, 3, 2, 0.5), m.PerfectOrders);
+        Assert.Equal(2, m.DefectsWatched);
+        Assert.Equal(1, m.DefectsRecurred);
+        Assert.Equal(0.5, m.RecurrenceRate);
+        Assert.Equal(4, m.HoursToOpen);
+        Assert.Equal((14 * 24) + 5, m.HoursToVerified);
+    }
+
     private static async Task<long> GoldWithOneOrderAsync(TestApp app, string name)
     {
         var id = await DefectData.CustomerAsync(app, name, CustomerTier.Gold, s_hit.AddDays(-60));

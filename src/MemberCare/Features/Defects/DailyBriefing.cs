@@ -11,9 +11,18 @@ using Microsoft.Extensions.Options;
 
 namespace MemberCare.Features.Defects;
 
-public sealed record BriefingVolumes(int Conversations, int InboundMessages, int Replies, int FirstResponseMisses, int ResolutionMisses);
+/// <summary>
+/// Yesterday's work: conversations started, messages in, replies, and the SLA misses of conversations (first response,
+/// resolution) and of department hand-offs (acknowledgement, completion) whose deadline fell on the day.
+/// </summary>
+public sealed record BriefingVolumes(
+    int Conversations, int InboundMessages, int Replies, int FirstResponseMisses, int ResolutionMisses, int HandoffAcknowledgeMisses, int HandoffCompletionMisses);
 
-public sealed record BriefingCase(long ConversationId, string Why, IReadOnlyList<BriefingLine> Lines);
+/// <summary>
+/// The case to learn from. <see cref="Reason"/> is <c>lesson</c> (the case behind the lesson <see cref="LessonTitle"/>) or
+/// <c>least_satisfied</c>; <see cref="Why"/> says the same in English for the e-mail.
+/// </summary>
+public sealed record BriefingCase(long ConversationId, string Reason, string? LessonTitle, string Why, IReadOnlyList<BriefingLine> Lines);
 
 public sealed record BriefingLine(string Direction, string Text);
 
@@ -24,7 +33,8 @@ public sealed record Briefing(
     IReadOnlyList<LessonView> NewLessons,
     BriefingCase? CaseToLearnFrom);
 
-public sealed record LessonReads(long DefectId, string Title, DateTimeOffset PublishedAt, IReadOnlyList<string> ReadBy, IReadOnlyList<string> NotYet);
+/// <summary>Who has read a lesson (names, and their user ids) and who has not yet.</summary>
+public sealed record LessonReads(long DefectId, string Title, DateTimeOffset PublishedAt, IReadOnlyList<string> ReadBy, IReadOnlyList<string> NotYet, IReadOnlyList<string> ReadByUserIds);
 
 /// <summary>
 /// The daily service briefing: yesterday's volumes and SLA misses, the open defects, the new lessons and one real case,
@@ -53,7 +63,11 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
             await db.Conversations.CountAsync(c => c.FirstResponseDueAt >= start && c.FirstResponseDueAt < end
                 && (c.FirstResponseAt == null || c.FirstResponseAt > c.FirstResponseDueAt), ct),
             await db.Conversations.CountAsync(c => c.ResolutionDueAt >= start && c.ResolutionDueAt < end
-                && (c.ResolvedAt == null || c.ResolvedAt > c.ResolutionDueAt), ct));
+                && (c.ResolvedAt == null || c.ResolvedAt > c.ResolutionDueAt), ct),
+            await db.Handoffs.CountAsync(h => h.AcknowledgeDueAt >= start && h.AcknowledgeDueAt < end
+                && ((h.AcknowledgedAt ?? h.ClosedAt) == null || (h.AcknowledgedAt ?? h.ClosedAt) > h.AcknowledgeDueAt), ct),
+            await db.Handoffs.CountAsync(h => h.CompleteDueAt >= start && h.CompleteDueAt < end
+                && (h.ClosedAt == null || h.ClosedAt > h.CompleteDueAt), ct));
         var open = (await log.ListAsync(null, null, ct)).Where(d => d.Status != DefectStatus.Closed.ToKey()).ToList();
         var lessonsFrom = end - LessonsWindow;
         var lessons = await db.Defects.AsNoTracking()
@@ -72,6 +86,8 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
     {
         long? conversationId = null;
         var why = "";
+        var reason = "lesson";
+        string? lessonTitle = null;
         foreach (var lesson in lessons)
         {
             conversationId = await db.DefectLinks.AsNoTracking()
@@ -80,6 +96,7 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
             if (conversationId is not null)
             {
                 why = $"The case behind the lesson \"{lesson.Title}\".";
+                lessonTitle = lesson.Title;
                 break;
             }
         }
@@ -90,6 +107,7 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
                 .OrderBy(c => c.SatisfactionScore).ThenByDescending(c => c.MessageCount)
                 .Select(c => (long?)c.Id).FirstOrDefaultAsync(ct);
             why = "Yesterday's least satisfied customer.";
+            reason = "least_satisfied";
         }
         if (conversationId is not { } id)
         {
@@ -116,13 +134,19 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
         }
         var messages = await db.Messages.AsNoTracking().Where(m => m.ConversationId == id && m.Direction != MessageDirection.Note)
             .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).Take(20).Select(m => new { m.Direction, m.Text }).ToListAsync(ct);
-        return new BriefingCase(id, why, [.. messages.Select(m => new BriefingLine(m.Direction == MessageDirection.Inbound ? "customer" : "us", Anonymise(m.Text, secrets)))]);
+        return new BriefingCase(id, reason, lessonTitle, why, [.. messages.Select(m => new BriefingLine(m.Direction == MessageDirection.Inbound ? "customer" : "us", Anonymise(m.Text, secrets)))]);
     }
 
-    /// <summary>Masks the given names and handles, and any e-mail address, phone number or order number in the text.</summary>
+    /// <summary>
+    /// Masks the given names and handles, and any e-mail address, order number, street address, postcode with its town,
+    /// and phone number in the text.
+    /// </summary>
     public static string Anonymise(string text, IEnumerable<string> secrets)
     {
         var masked = OrderPattern().Replace(EmailPattern().Replace(text, "[e-mail]"), "[order]");
+        masked = StreetPattern().Replace(masked, "[address]");
+        masked = EnglishStreetPattern().Replace(masked, "[address]");
+        masked = PostcodePattern().Replace(masked, "[address]");
         masked = PhonePattern().Replace(masked, "[phone]");
         foreach (var secret in secrets.Where(s => !string.IsNullOrWhiteSpace(s)).Distinct().OrderByDescending(s => s.Length))
         {
@@ -146,7 +170,8 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
             var readers = acks.Where(a => a.DefectId == l.Id).Select(a => a.UserId).ToHashSet();
             return new LessonReads(l.Id, l.Title, l.PublishedAt,
                 [.. staff.Where(s => readers.Contains(s.Id)).Select(s => s.DisplayName).Order(StringComparer.Ordinal)],
-                [.. staff.Where(s => !readers.Contains(s.Id)).Select(s => s.DisplayName).Order(StringComparer.Ordinal)]);
+                [.. staff.Where(s => !readers.Contains(s.Id)).Select(s => s.DisplayName).Order(StringComparer.Ordinal)],
+                [.. readers.Order(StringComparer.Ordinal)]);
         })];
     }
 
@@ -194,7 +219,8 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
         text.AppendLine(c, $"Daily briefing for {b.Day:yyyy-MM-dd}");
         text.AppendLine();
         text.AppendLine(c, $"Conversations started: {b.Volumes.Conversations}; messages in: {b.Volumes.InboundMessages}; replies: {b.Volumes.Replies}.");
-        text.AppendLine(c, $"SLA misses: {b.Volumes.FirstResponseMisses} first responses, {b.Volumes.ResolutionMisses} resolutions.");
+        text.AppendLine(c, $"SLA misses: {b.Volumes.FirstResponseMisses} first responses, {b.Volumes.ResolutionMisses} resolutions, "
+            + $"{b.Volumes.HandoffAcknowledgeMisses} hand-off acknowledgements, {b.Volumes.HandoffCompletionMisses} hand-off completions.");
         text.AppendLine();
         text.AppendLine(c, $"Open defects ({b.OpenDefects.Count}):");
         foreach (var d in b.OpenDefects)
@@ -227,6 +253,18 @@ public sealed partial class DailyBriefing(IDbContextFactory<MemberCareDb> dbFact
 
     [GeneratedRegex(@"[\w.+-]+@[\w-]+(\.[\w-]+)+", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
+
+    /// <summary>A Nordic or German street and number: "Storgata 12B", "Karl Johans gate 5", "Drottninggatan 3", "Hauptstraße 7".</summary>
+    [GeneratedRegex(@"(?:\p{Lu}\p{L}*\s+){0,3}\p{L}*(?:gata|gaten|gate|gt\.|veien|vegen|vei|veg|vn\.|allé|plass|plassen|stien|bakken|ringen|gatan|vägen|väg|vej|vejen|straße|strasse|weg)\s+\d{1,4}\s?[A-Za-z]?(?![\p{L}\d])", RegexOptions.CultureInvariant)]
+    private static partial Regex StreetPattern();
+
+    /// <summary>An English street address: "12 Baker Street", "4 Elm Rd".</summary>
+    [GeneratedRegex(@"(?<![\p{L}\d])\d{1,5}[A-Za-z]?\s+(?:\p{Lu}\p{L}*\s+){1,3}(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Way|Close|Court|Place|Square|Gardens|Terrace|Crescent)(?!\p{L})", RegexOptions.CultureInvariant)]
+    private static partial Regex EnglishStreetPattern();
+
+    /// <summary>A postcode with its town: "0150 Oslo", "5003 Bergen", "114 55 Stockholm".</summary>
+    [GeneratedRegex(@"(?<![\p{L}\d\[])(?:\d{4}|\d{3}\s?\d{2})\s+\p{Lu}\p{Ll}+(?:\s\p{Lu}\p{Ll}+)?", RegexOptions.CultureInvariant)]
+    private static partial Regex PostcodePattern();
 
     [GeneratedRegex(@"(?<!\w)\+?\d[\d \-]{6,}\d(?!\w)", RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();

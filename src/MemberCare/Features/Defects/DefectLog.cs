@@ -92,7 +92,13 @@ public sealed class DefectLog(
             : signatureKey;
         var defect = Defect.Open(title, category, severity, signature, openedBy, ownerId, now);
         db.Defects.Add(defect);
-        return (defect, await LinkIntoAsync(db, defect, links, now, ct));
+        var result = await LinkIntoAsync(db, defect, links, now, ct);
+        // A signature that names a SKU (a spike on one product) links that SKU, so outreach finds its other buyers.
+        if (await SignatureSkuAsync(db, defect.SignatureKey, ct) is { } sku && defect.LinkSku(sku, now))
+        {
+            result = result with { SkusAdded = result.SkusAdded + 1 };
+        }
+        return (defect, result);
     }
 
     /// <summary>"This was our mistake": a defect from one conversation, with its customer, order and SKUs linked.</summary>
@@ -135,13 +141,9 @@ public sealed class DefectLog(
     /// <summary>Hands the defect to a user or a department; naming one that does not exist is <see cref="DefectOutcome.UnknownOwner"/>.</summary>
     public async Task<(DefectOutcome Outcome, DefectDetail? Defect)> AssignOwnerAsync(long id, string? userId, string? department, CancellationToken ct)
     {
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        if (!await OwnerExistsAsync(userId, department, ct))
         {
-            if ((!string.IsNullOrWhiteSpace(userId) && !await db.Users.AnyAsync(u => u.Id == userId.Trim(), ct))
-                || (!string.IsNullOrWhiteSpace(department) && !await db.Departments.AnyAsync(d => d.Key == department.Trim(), ct)))
-            {
-                return (DefectOutcome.UnknownOwner, null);
-            }
+            return (DefectOutcome.UnknownOwner, null);
         }
         return await ChangeAsync(id, (d, now) =>
         {
@@ -149,6 +151,22 @@ public sealed class DefectLog(
             return DefectOutcome.Done;
         }, ct);
     }
+
+    /// <summary>Whether the user and the department given (either may be empty) are in the staff directory.</summary>
+    public async Task<bool> OwnerExistsAsync(string? userId, string? department, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (string.IsNullOrWhiteSpace(userId) || await db.Users.AnyAsync(u => u.Id == userId.Trim(), ct))
+            && (string.IsNullOrWhiteSpace(department) || await db.Departments.AnyAsync(d => d.Key == department.Trim(), ct));
+    }
+
+    /// <summary>The lead's correction of the category and severity, such as the guess a spike alert opened the defect with.</summary>
+    public Task<(DefectOutcome Outcome, DefectDetail? Defect)> ReclassifyAsync(long id, DefectCategory category, DefectSeverity severity, CancellationToken ct) =>
+        ChangeAsync(id, (d, now) =>
+        {
+            d.Reclassify(category, severity, now);
+            return DefectOutcome.Done;
+        }, ct);
 
     /// <summary>The users and departments a defect can be handed to, for the page's owner picker.</summary>
     public async Task<IReadOnlyList<OwnerChoice>> OwnerChoicesAsync(CancellationToken ct)
@@ -173,9 +191,12 @@ public sealed class DefectLog(
         return (outcome, new RootCauseResult(detail, await blameless.WarningsAsync(whys, ct)));
     }
 
-    public Task<(DefectOutcome Outcome, DefectDetail? Defect)> AddActionAsync(
+    /// <summary>Adds an action; an owner who is not in the staff directory is <see cref="DefectOutcome.UnknownOwner"/>.</summary>
+    public async Task<(DefectOutcome Outcome, DefectDetail? Defect)> AddActionAsync(
         long id, ActionKind kind, string description, string? ownerUserId, string? ownerDepartment, DateTimeOffset dueAt, CancellationToken ct) =>
-        ChangeAsync(id, (d, now) =>
+        !await OwnerExistsAsync(ownerUserId, ownerDepartment, ct)
+            ? (DefectOutcome.UnknownOwner, await GetAsync(id, ct))
+            : await ChangeAsync(id, (d, now) =>
         {
             if (d.Status == DefectStatus.Closed)
             {
@@ -223,6 +244,10 @@ public sealed class DefectLog(
         {
             return DefectOutcome.NotFound;
         }
+        if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
+        {
+            return DefectOutcome.UnknownUser;
+        }
         if (await db.LessonAcknowledgements.AnyAsync(a => a.DefectId == id && a.UserId == userId, ct))
         {
             return DefectOutcome.AlreadyDone;
@@ -265,6 +290,17 @@ public sealed class DefectLog(
     {
         var unknown = new List<string>();
         var conversationIds = (links.ConversationIds ?? []).ToHashSet();
+        if (links.SpikeAlertId is { } alertId)
+        {
+            // A detected cluster: every conversation whose messages the spike alert linked.
+            var cluster = await db.SpikeAlertMessages.AsNoTracking().Where(l => l.AlertId == alertId)
+                .Join(db.Messages, l => l.MessageId, m => m.Id, (l, m) => m.ConversationId).Distinct().ToListAsync(ct);
+            if (cluster.Count == 0 && !await db.SpikeAlerts.AnyAsync(a => a.Id == alertId, ct))
+            {
+                unknown.Add($"spike alert {alertId}");
+            }
+            conversationIds.UnionWith(cluster);
+        }
         if (!string.IsNullOrWhiteSpace(links.Search))
         {
             foreach (var hit in await search.SearchAsync(links.Search, MaxLinks, ct))
@@ -307,6 +343,20 @@ public sealed class DefectLog(
         }
         customers = defect.Recoveries.Count - customersBefore;
         return new LinkResult(conversations, orders, skus, customers, unknown);
+    }
+
+    /// <summary>The SKU a "concern|sku:value" signature names, in the catalogue's spelling when an order line has it.</summary>
+    private static async Task<string?> SignatureSkuAsync(MemberCareDb db, string signature, CancellationToken ct)
+    {
+        const string area = "|sku:";
+        var at = signature.IndexOf(area, StringComparison.Ordinal);
+        if (at < 0 || signature.Length == at + area.Length)
+        {
+            return null;
+        }
+        var value = signature[(at + area.Length)..];
+        var upper = value.ToUpperInvariant();
+        return await db.OrderLines.AsNoTracking().Where(l => l.Sku == value || l.Sku == upper).Select(l => l.Sku).FirstOrDefaultAsync(ct) ?? upper;
     }
 
     /// <summary>The first conversation's concern and the SKU its order names, or its concern alone.</summary>

@@ -50,12 +50,17 @@ public sealed record NewDefect(
     IReadOnlyList<string>? Skus,
     IReadOnlyList<long>? CustomerIds);
 
+/// <summary>
+/// What to link to a defect. <see cref="Search"/> links every conversation a message search finds, and
+/// <see cref="SpikeAlertId"/> every conversation of a detected cluster (a spike alert), so a lead can bulk-link either.
+/// </summary>
 public sealed record LinkRequest(
     IReadOnlyList<long>? ConversationIds,
     IReadOnlyList<string>? OrderNumbers,
     IReadOnlyList<string>? Skus,
     IReadOnlyList<long>? CustomerIds,
-    string? Search);
+    string? Search,
+    long? SpikeAlertId = null);
 
 public sealed record FromConversationRequest(string? Title, string? Category, string? Severity, string? SignatureKey);
 
@@ -63,7 +68,13 @@ public sealed record StatusRequest(string? Status);
 
 public sealed record RootCauseRequest(IReadOnlyList<string>? Whys, string? CauseCategory);
 
-public sealed record RootCauseResult(DefectDetail Defect, IReadOnlyList<string> Warnings);
+/// <summary>A why that names a colleague: which why (1-based), the name it found, and the warning in English.</summary>
+public sealed record BlamelessWarning(int Why, string Name, string Message);
+
+public sealed record RootCauseResult(DefectDetail Defect, IReadOnlyList<BlamelessWarning> Warnings);
+
+/// <summary>The lead's correction of a defect's category and severity (a spike's guess, for one).</summary>
+public sealed record ClassificationRequest(string? Category, string? Severity);
 
 public sealed record ActionRequest(string? Kind, string? Description, string? OwnerUserId, string? OwnerDepartment, DateTimeOffset? DueAt);
 

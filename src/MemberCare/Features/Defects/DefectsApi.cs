@@ -29,6 +29,7 @@ public static class DefectsApi
         group.MapGet("/{id:long}", Get).WithSummary("A defect with its links, root cause, actions, recovery tasks and lesson");
         group.MapPost("/{id:long}/links", Link).WithSummary("Link conversations (also every conversation a search finds), orders, SKUs and customers");
         group.MapPost("/{id:long}/status", Move).WithSummary("Move the defect along an allowed status transition");
+        group.MapPut("/{id:long}/classification", Classify).WithSummary("Correct the defect's category and severity");
         group.MapPut("/{id:long}/owner", Owner).WithSummary("Hand the defect to a user (ownerUserId) or a department (ownerDepartment), or to nobody");
         group.MapPut("/{id:long}/root-cause", RootCause).WithSummary("Set the five whys and the cause category; warns when a cause names a colleague");
         group.MapPost("/{id:long}/actions", AddAction).WithSummary("Add a corrective or preventive action with an owner and a due date");
@@ -70,7 +71,12 @@ public static class DefectsApi
         var category = Parse<DefectCategory>(errors, "category", r.Category, required: true);
         var severity = Parse<DefectSeverity>(errors, "severity", r.Severity, required: true);
         errors.MaxLength("signatureKey", r.SignatureKey, DefectSignature.MaxLength);
+        errors.MaxLength("ownerId", r.OwnerId, 64);
         CheckLinks(errors, r.ConversationIds, r.OrderNumbers, r.Skus, r.CustomerIds);
+        if (!errors.Any && !await log.OwnerExistsAsync(r.OwnerId, null, ct))
+        {
+            errors.Add("ownerId", "names no staff user.");
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -114,6 +120,10 @@ public static class DefectsApi
         var errors = new FieldErrors();
         CheckLinks(errors, r.ConversationIds, r.OrderNumbers, r.Skus, r.CustomerIds);
         errors.MaxLength("search", r.Search, 200);
+        if (r.SpikeAlertId is <= 0)
+        {
+            errors.Add("spikeAlertId", "must be a spike alert id (a positive number).");
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -136,6 +146,23 @@ public static class DefectsApi
             return errors.ToProblem();
         }
         return Answer(id, await log.MoveAsync(id, to!.Value, ct), "status");
+    }
+
+    private static async Task<IResult> Classify(long id, HttpRequest request, JsonBodyReader reader, DefectLog log, CancellationToken ct)
+    {
+        var body = await reader.ReadAsync<ClassificationRequest>(request, ct);
+        if (!body.IsValid)
+        {
+            return body.Problem!;
+        }
+        var errors = new FieldErrors();
+        var category = Parse<DefectCategory>(errors, "category", body.Value!.Category, required: true);
+        var severity = Parse<DefectSeverity>(errors, "severity", body.Value.Severity, required: true);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+        return Answer(id, await log.ReclassifyAsync(id, category!.Value, severity!.Value, ct), "category");
     }
 
     private static async Task<IResult> Owner(long id, HttpRequest request, JsonBodyReader reader, DefectLog log, CancellationToken ct)
@@ -218,7 +245,13 @@ public static class DefectsApi
         {
             return errors.ToProblem();
         }
-        return Answer(id, await log.AddActionAsync(id, kind!.Value, r.Description!, r.OwnerUserId, r.OwnerDepartment, r.DueAt!.Value, ct), "status", created: true);
+        var added = await log.AddActionAsync(id, kind!.Value, r.Description!, r.OwnerUserId, r.OwnerDepartment, r.DueAt!.Value, ct);
+        if (added.Outcome == DefectOutcome.UnknownOwner && added.Defect is not null)
+        {
+            errors.Add(string.IsNullOrWhiteSpace(r.OwnerUserId) ? "ownerDepartment" : "ownerUserId", "names no staff user or department.");
+            return errors.ToProblem();
+        }
+        return Answer(id, added, "status", created: true);
     }
 
     private static async Task<IResult> CompleteAction(long id, long actionId, HttpRequest request, JsonBodyReader reader, DefectLog log, CancellationToken ct)
@@ -272,6 +305,10 @@ public static class DefectsApi
         {
             errors.Add("amount", "must be between 0 and 1000000.");
         }
+        else if (remedy is not null and not Remedy.Apology && body.Value.Amount is null or 0m)
+        {
+            errors.Add("amount", $"is required for a {remedy.Value.ToKey()}: what it costs, above 0.");
+        }
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -318,8 +355,16 @@ public static class DefectsApi
         {
             DefectOutcome.Done => TypedResults.Created($"/api/v1/defects/{id}", new { defectId = id, userId = body.Value.UserId }),
             DefectOutcome.AlreadyDone => TypedResults.Ok(new { defectId = id, userId = body.Value.UserId }),
+            DefectOutcome.UnknownUser => UnknownUser(),
             _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"Defect {id} has no published lesson."),
         };
+    }
+
+    private static ValidationProblem UnknownUser()
+    {
+        var errors = new FieldErrors();
+        errors.Add("userId", "names no staff user.");
+        return errors.ToProblem();
     }
 
     private static async Task<Ok<IReadOnlyList<LessonReads>>> Reads(DailyBriefing briefing, CancellationToken ct) => TypedResults.Ok(await briefing.ReadsAsync(ct));

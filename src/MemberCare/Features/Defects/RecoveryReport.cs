@@ -104,6 +104,11 @@ public sealed class RecoveryReport(IDbContextFactory<MemberCareDb> dbFactory, IO
 
     private static DateTimeOffset DayOf(DateTimeOffset at) => new(at.UtcDateTime.Date, TimeSpan.Zero);
 
+    /// <summary>
+    /// Customers to contact before they complain: they bought a SKU linked to the defect, are not linked to it, and have
+    /// never complained about it (no conversation about that order, and none with the defect's concern since they
+    /// ordered). One line per customer, their latest such order.
+    /// </summary>
     public async Task<IReadOnlyList<OutreachCandidate>?> OutreachAsync(long defectId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -114,15 +119,18 @@ public sealed class RecoveryReport(IDbContextFactory<MemberCareDb> dbFactory, IO
         }
         var skus = defect.Links.Where(l => l.Kind == DefectLinkKind.Sku).Select(l => l.Key).ToList();
         var linkedCustomers = defect.Links.Where(l => l.Kind == DefectLinkKind.Customer).Select(l => l.RefId!.Value).ToList();
+        var concern = DefectSignature.Concern(defect.SignatureKey);
         var rows = await db.OrderLines.AsNoTracking()
             .Where(l => skus.Contains(l.Sku))
             .Join(db.Orders, l => l.OrderId, o => o.Id, (l, o) => new { o.CustomerId, o.Number, l.Sku, o.PlacedAt })
-            .Where(x => !linkedCustomers.Contains(x.CustomerId))
+            .Where(x => !linkedCustomers.Contains(x.CustomerId)
+                && !db.Conversations.Any(c => c.CustomerId == x.CustomerId
+                    && (c.OrderNumber == x.Number || (c.ConcernType == concern && c.CreatedAt >= x.PlacedAt))))
             .Join(db.Customers, x => x.CustomerId, c => c.Id, (x, c) => new { c.Id, c.Name, c.Email, x.Number, x.Sku, x.PlacedAt })
             .OrderByDescending(x => x.PlacedAt)
             .Take(500)
             .ToListAsync(ct);
-        return [.. rows.Select(x => new OutreachCandidate(x.Id, x.Name, x.Email, x.Number, x.Sku, x.PlacedAt))];
+        return [.. rows.DistinctBy(x => x.Id).Select(x => new OutreachCandidate(x.Id, x.Name, x.Email, x.Number, x.Sku, x.PlacedAt))];
     }
 
     private static int HistoryBand(int ordersBefore) => ordersBefore switch
