@@ -6,6 +6,7 @@ using MemberCare.Domain.Customers;
 using MemberCare.Domain.Storage;
 using MemberCare.Features.Spikes;
 using MemberCare.Hosting;
+using MemberCare.Tests.Spikes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,9 @@ var connection = Option("--connection") ?? "";
 Console.WriteLine($"MemberCare spike bench · {Environment.ProcessorCount} cores · .NET {Environment.Version} · {provider} · load average {LoadAverage()}");
 
 var batch = Option("--batch") ?? "5000";
+// Varied real-world texts (the project's care messages, Bitext, clothing reviews, NoReC), read from the corpora now.
+var texts = CareTexts.Load();
+Console.WriteLine($"texts: {texts.Sentences:N0} sentences from the corpora");
 var text = Option("--text") ?? "true";
 if (!args.Contains("--skip-live"))
 {
@@ -46,7 +50,7 @@ async Task LiveAsync()
     var services = app.Services;
     var dbFactory = services.GetRequiredService<IDbContextFactory<MemberCareDb>>();
     var detector = services.GetRequiredService<SpikeDetector>();
-    var writer = new Writer(dbFactory, new Random(11));
+    var writer = new Writer(dbFactory, new Random(11), texts);
     await writer.PrepareAsync();
 
     // The detector ticks every second on its own thread, as its hosted loop does; SQLite's async calls complete
@@ -86,7 +90,8 @@ async Task LiveAsync()
 
     var process = Process.GetCurrentProcess();
     var spikeNumber = 0;
-    async Task<Phase> RunPhaseAsync(bool detection, double phaseSeconds, List<double>? latencies)
+    var spikeMessages = new HashSet<long>();
+    async Task<Phase> RunPhaseAsync(bool detection, double phaseSeconds, List<(bool Text, double Ms)>? latencies)
     {
         Volatile.Write(ref detecting, detection);
         process.Refresh();
@@ -111,17 +116,21 @@ async Task LiveAsync()
             if (latencies is not null && watch.Elapsed.TotalSeconds >= nextSpike && nextSpike + 3 < phaseSeconds)
             {
                 nextSpike = watch.Elapsed.TotalSeconds + 6;
-                var sku = $"SPIKE-{++spikeNumber}-{Guid.NewGuid().ToString("N")[..6]}";
-                await writer.WriteSpikeAsync(sku, 4);
-                var stored = await writer.WriteSpikeAsync(sku, 1);
-                latencies.Add(await WaitForAlertAsync(dbFactory, sku, stored, async () =>
+                // Alternately a SKU spike (5 damage reports on a new SKU) and a text cluster no label names (5 customers
+                // sending the same new text under a concern, no SKU): the 5th message tips it.
+                var text = ++spikeNumber % 2 == 0;
+                var sku = $"SPIKE-{spikeNumber}-{Guid.NewGuid().ToString("N")[..6]}";
+                var (ids, stored) = text ? await writer.WriteTextSpikeAsync(5) : await writer.WriteSpikeAsync(sku, 5);
+                spikeMessages.UnionWith(ids);
+                var latency = await WaitForAlertAsync(dbFactory, text ? null : sku, ids[^1], stored, async () =>
                 {
                     var late = (long)(watch.Elapsed.TotalSeconds * rate) - (writer.Written - written0);
                     if (late >= rate / 20)
                     {
                         await writer.WriteBackgroundAsync((int)Math.Min(late, rate));
                     }
-                }));
+                });
+                latencies.Add((text, latency));
             }
         }
         process.Refresh();
@@ -134,7 +143,7 @@ async Task LiveAsync()
     // The first pass reads everything written so far and the warm-up (100 s of observation) must pass before alerts.
     await RunPhaseAsync(true, 105, null);
     var phases = new List<Phase>();
-    var latencies = new List<double>();
+    var latencies = new List<(bool Text, double Ms)>();
     for (var i = 0; i < pairs; i++)
     {
         phases.Add(await RunPhaseAsync(false, phase, null));
@@ -158,15 +167,21 @@ async Task LiveAsync()
     Console.WriteLine($"written: median {Median(off.Select(p => p.Written / p.Elapsed)):F0} messages/s with detection off, {Median(on.Select(p => p.Written / p.Elapsed)):F0} with it on");
     Console.WriteLine($"detection CPU: median {direct:F1} CPU-ms per 1,000 messages on the detector's thread = {direct * rate / 1e6 * 100:F1}% of one core at {rate}/s; " +
         $"process CPU on minus off, spread over both phases' messages: median {Median(differences):F1} CPU-ms per 1,000");
-    latencies.Sort();
-    Console.WriteLine($"latency, tipping message committed to alert readable ({latencies.Count} spikes): median {Median(latencies):F0} ms, max {latencies.LastOrDefault():F0} ms, all: {string.Join(", ", latencies.Select(l => l.ToString("F0", CultureInfo.InvariantCulture)))}");
-    await using var db = await dbFactory.CreateDbContextAsync();
-    var alerts = await db.SpikeAlerts.Select(a => new { a.Signature, a.Count, a.Expected }).ToListAsync();
-    var injected = alerts.Count(a => a.Signature.Contains("SPIKE-", StringComparison.Ordinal));
-    Console.WriteLine($"alerts: {alerts.Count} ({injected} on injected spikes); slice rows kept {await db.SpikeBuckets.CountAsync():N0}, baselines {await db.SpikeBaselines.CountAsync():N0}; load average {LoadAverage()}");
-    foreach (var a in alerts.Where(a => !a.Signature.Contains("SPIKE-", StringComparison.Ordinal)))
+    foreach (var (kind, isText) in new[] { ("SKU", false), ("text", true) })
     {
-        Console.WriteLine($"  not injected: {a.Signature}: {a.Count} against {a.Expected:F1} usual");
+        var ms = latencies.Where(l => l.Text == isText).Select(l => l.Ms).Order().ToList();
+        Console.WriteLine($"latency, {kind} spikes, tipping message committed to alert readable ({ms.Count} spikes, {ms.Count(double.IsFinite)} found within 30 s): " +
+            $"median {Median(ms):F0} ms, max {ms.LastOrDefault():F0} ms, all: {string.Join(", ", ms.Select(l => l.ToString("F0", CultureInfo.InvariantCulture)))}");
+    }
+    await using var db = await dbFactory.CreateDbContextAsync();
+    var alerts = await db.SpikeAlerts.Select(a => new { a.Signature, a.Label, a.Count, a.Expected, Ids = a.Messages.Select(m => m.MessageId).ToList() }).ToListAsync();
+    var injected = alerts.Where(a => a.Signature.Contains("SPIKE-", StringComparison.Ordinal) || a.Ids.Any(spikeMessages.Contains)).ToList();
+    Console.WriteLine($"alerts: {alerts.Count} ({injected.Count} on injected spikes, {injected.Count(a => a.Signature.Contains("|text:", StringComparison.Ordinal))} of them text clusters); " +
+        $"slice rows kept {await db.SpikeBuckets.CountAsync():N0} ({await db.SpikeBuckets.CountAsync(b => b.Signature.Contains("|text:"))} text), text pre-filter rows {await db.SpikeTextBands.CountAsync():N0}, " +
+        $"baselines {await db.SpikeBaselines.CountAsync():N0}; load average {LoadAverage()}");
+    foreach (var a in alerts.Except(injected))
+    {
+        Console.WriteLine($"  not injected: {a.Label} ({a.Signature}): {a.Count} against {a.Expected:F1} usual");
     }
 }
 
@@ -176,7 +191,7 @@ async Task MonthAsync()
     await using var app = Host(clock, "01:00:00", "7.00:00:00", warmUp: "1.00:00:00");
     var dbFactory = app.Services.GetRequiredService<IDbContextFactory<MemberCareDb>>();
     var detector = app.Services.GetRequiredService<SpikeDetector>();
-    var writer = new Writer(dbFactory, new Random(29));
+    var writer = new Writer(dbFactory, new Random(29), texts);
     await writer.PrepareAsync();
     var watch = Stopwatch.StartNew();
     var end = clock.GetUtcNow().AddDays(days + 1);
@@ -223,13 +238,16 @@ WebApplication Host(TimeProvider clock, string window, string halfLife, string w
     return app;
 }
 
-static async Task<double> WaitForAlertAsync(IDbContextFactory<MemberCareDb> dbFactory, string sku, long storedAtTicks, Func<Task> keepWriting)
+// A SKU spike's alert is on its SKU; a text spike's is any text alert linking its tipping message.
+static async Task<double> WaitForAlertAsync(IDbContextFactory<MemberCareDb> dbFactory, string? sku, long tippingId, long storedAtTicks, Func<Task> keepWriting)
 {
-    var signature = $"damaged_item|sku:{sku.ToUpperInvariant()}";
+    var signature = sku is null ? null : $"damaged_item|sku:{sku.ToUpperInvariant()}";
     while (true)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
-        if (await db.SpikeAlerts.AnyAsync(a => a.Signature == signature))
+        if (signature is not null
+            ? await db.SpikeAlerts.AnyAsync(a => a.Signature == signature)
+            : await db.SpikeAlerts.AnyAsync(a => a.Signature.Contains("|text:") && a.Messages.Any(m => m.MessageId == tippingId)))
         {
             return Stopwatch.GetElapsedTime(storedAtTicks).TotalMilliseconds;
         }
@@ -260,18 +278,10 @@ string? Option(string name)
 }
 
 /// <summary>Writes triaged inbound messages straight to the database, as intake and triage would leave them.</summary>
-internal sealed class Writer(IDbContextFactory<MemberCareDb> dbFactory, Random random)
+internal sealed class Writer(IDbContextFactory<MemberCareDb> dbFactory, Random random, CareTexts texts)
 {
     private static readonly string[] s_concerns = ["where_is_my_order", "damaged_item", "wrong_or_missing_item", "sizing_fit", "return_refund", "website_app", "payment_billing", "product_quality"];
     private static readonly double[] s_weights = [0.3, 0.1, 0.08, 0.12, 0.2, 0.06, 0.06, 0.08];
-    private static readonly string[] s_phrases =
-    [
-        "where is my parcel it has not arrived yet", "tracking has not moved for days", "the item arrived damaged", "I got the wrong colour",
-        "the jeans are too small", "when will I get my refund", "the checkout page does not load", "my card was charged twice",
-        "the fabric pilled after one wash", "hvor er pakken min", "varen kom i stykker", "jeg fikk feil størrelse",
-    ];
-    private static readonly string[] s_words = ["please", "thanks", "hello", "again", "today", "really", "soon", "help", "urgent", "order", "jacket", "shoes", "dress", "shirt"];
-
     private long _customerId;
     private long _next;
 
@@ -293,12 +303,27 @@ internal sealed class Writer(IDbContextFactory<MemberCareDb> dbFactory, Random r
         return WriteAsync(Enumerable.Range(0, count).Select(_ => Background(now)).ToList());
     }
 
-    /// <summary>Messages on a new SKU; returns when the last was committed, as a Stopwatch timestamp.</summary>
-    public async Task<long> WriteSpikeAsync(string sku, int count)
+    /// <summary>Messages on a new SKU, the first four then the tipping one; their ids and when the last was committed (Stopwatch).</summary>
+    public async Task<(List<long> Ids, long Stored)> WriteSpikeAsync(string sku, int count)
     {
         var now = TimeProvider.System.GetUtcNow();
-        await WriteAsync([.. Enumerable.Range(0, count).Select(i => (now, "damaged_item", $"the sole came off my new shoes {sku} after a day", (string?)sku))]);
-        return Stopwatch.GetTimestamp();
+        var ids = await WriteAsync([.. Enumerable.Range(0, count - 1).Select(i => (now, "damaged_item", $"the sole came off my new shoes {sku} after a day", (string?)sku))]);
+        ids.AddRange(await WriteAsync([(TimeProvider.System.GetUtcNow(), "damaged_item", $"the sole came off my new shoes {sku} after a day", (string?)sku)]));
+        return (ids, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>
+    /// A text cluster: customers sending the same new complaint (two corpus sentences no earlier message put together,
+    /// with their own order numbers) under one concern, no SKU; the first four, then the tipping one.
+    /// </summary>
+    public async Task<(List<long> Ids, long Stored)> WriteTextSpikeAsync(int count)
+    {
+        var concern = Pick();
+        var text = $"{texts.Message(concern, random)} {texts.Message(concern, random)}";
+        var now = TimeProvider.System.GetUtcNow();
+        var ids = await WriteAsync([.. Enumerable.Range(0, count - 1).Select(i => (now, concern, $"{text} order {random.Next(10_000, 99_999)}", (string?)null))]);
+        ids.AddRange(await WriteAsync([(TimeProvider.System.GetUtcNow(), concern, $"{text} order {random.Next(10_000, 99_999)}", (string?)null)]));
+        return (ids, Stopwatch.GetTimestamp());
     }
 
     public Task WritePoissonAsync(DateTimeOffset from, TimeSpan length, double perHour)
@@ -311,13 +336,14 @@ internal sealed class Writer(IDbContextFactory<MemberCareDb> dbFactory, Random r
     {
         var concern = Pick();
         var sku = concern is "damaged_item" or "wrong_or_missing_item" or "sizing_fit" or "product_quality" ? $"SKU-{random.Next(150)}" : null;
-        var text = $"{s_words[random.Next(s_words.Length)]} {s_phrases[random.Next(s_phrases.Length)]} {s_words[random.Next(s_words.Length)]} {s_words[random.Next(s_words.Length)]}";
+        var text = texts.Message(concern, random);
         return (at, concern, sku is null ? text : $"{text} {sku}", sku);
     }
 
-    private async Task WriteAsync(List<(DateTimeOffset At, string Concern, string Text, string? Sku)> messages)
+    private async Task<List<long>> WriteAsync(List<(DateTimeOffset At, string Concern, string Text, string? Sku)> messages)
     {
         await using var db = await dbFactory.CreateDbContextAsync();
+        var stored = new List<Message>();
         foreach (var (at, concern, text, sku) in messages)
         {
             var n = Interlocked.Increment(ref _next);
@@ -326,6 +352,7 @@ internal sealed class Writer(IDbContextFactory<MemberCareDb> dbFactory, Random r
             var entities = sku is null ? """{"orderNumbers":[],"skus":[]}""" : $$"""{"orderNumbers":[],"skus":["{{sku}}"]}""";
             message.RecordTriage(new MessageTriage(concern, 0.9, "negative", "en", "normal", entities, "warehouse", "bench"), at);
             db.Conversations.Add(conversation);
+            stored.Add(message);
         }
         // On a starved machine a write can wait past SQLite's 30-second busy timeout; the bench counts it and goes on.
         try
@@ -337,6 +364,7 @@ internal sealed class Writer(IDbContextFactory<MemberCareDb> dbFactory, Random r
         {
             Interlocked.Increment(ref LockTimeouts);
         }
+        return [.. stored.Select(m => m.Id)];
     }
 
     private string Pick()

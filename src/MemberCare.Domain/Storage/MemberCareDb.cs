@@ -47,6 +47,8 @@ public sealed class MemberCareDb(DbContextOptions<MemberCareDb> options)
     public DbSet<SpikeAlert> SpikeAlerts => Set<SpikeAlert>();
     public DbSet<SpikeAlertMessage> SpikeAlertMessages => Set<SpikeAlertMessage>();
     public DbSet<SpikeCursor> SpikeCursors => Set<SpikeCursor>();
+    public DbSet<SpikeTextBand> SpikeTextBands => Set<SpikeTextBand>();
+    public DbSet<SpikeGap> SpikeGaps => Set<SpikeGap>();
     public DbSet<Email.EmailHeader> EmailHeaders => Set<Email.EmailHeader>();
     public DbSet<Email.EmailAttachment> EmailAttachments => Set<Email.EmailAttachment>();
     public DbSet<Email.ImapImport> ImapImports => Set<Email.ImapImport>();

@@ -1626,6 +1626,43 @@ namespace MemberCare.Migrations.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeGap", b =>
+                {
+                    b.Property<long>("MessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("NotedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("MessageId");
+
+                    b.ToTable("SpikeGaps");
+                });
+
+            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeTextBand", b =>
+                {
+                    b.Property<long>("Key")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FirstId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FirstSlice")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Hits")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastSlice")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastSlice");
+
+                    b.ToTable("SpikeTextBands");
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Staff.StaffUser", b =>
                 {
                     b.Property<string>("Id")

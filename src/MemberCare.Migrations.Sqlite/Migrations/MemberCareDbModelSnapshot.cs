@@ -1573,6 +1573,43 @@ namespace MemberCare.Migrations.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeGap", b =>
+                {
+                    b.Property<long>("MessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NotedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MessageId");
+
+                    b.ToTable("SpikeGaps");
+                });
+
+            modelBuilder.Entity("MemberCare.Domain.Spikes.SpikeTextBand", b =>
+                {
+                    b.Property<long>("Key")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstSlice")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Hits")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastSlice")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("LastSlice");
+
+                    b.ToTable("SpikeTextBands");
+                });
+
             modelBuilder.Entity("MemberCare.Domain.Staff.StaffUser", b =>
                 {
                     b.Property<string>("Id")

@@ -12,10 +12,14 @@ public sealed record Arrival(DateTimeOffset At, string Concern, string Text, str
 
 /// <summary>
 /// Generated care traffic on a simulated clock: Poisson arrivals per concern, stored as triaged inbound messages
-/// in the app's real database, with the real detector run after every step as its loop would.
+/// in the app's real database, with the real detector run after every step as its loop would. The texts are varied
+/// real-world sentences (<see cref="CareTexts"/>) unless <paramref name="templated"/>: one of a few phrases per concern
+/// between filler words, which repeats whole phrasings far more than customers do.
 /// </summary>
-public sealed class CareTraffic(TestApp app, FakeTimeProvider time, int seed)
+public sealed class CareTraffic(TestApp app, FakeTimeProvider time, int seed, bool templated = false)
 {
+    private static readonly Lazy<CareTexts> s_texts = new(() => CareTexts.Load());
+
     public static readonly DateTimeOffset Start = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
     private static readonly string[] s_skus = [.. Enumerable.Range(100, 40).Select(n => $"TS-{n}")];
@@ -45,7 +49,9 @@ public sealed class CareTraffic(TestApp app, FakeTimeProvider time, int seed)
             for (var i = 0; i < n; i++)
             {
                 var sku = concern is "damaged_item" or "sizing_fit" ? s_skus[_random.Next(s_skus.Length)] : null;
-                var text = $"{s_filler[_random.Next(s_filler.Length)]} {phrases[_random.Next(phrases.Length)]} {s_filler[_random.Next(s_filler.Length)]}";
+                var text = templated
+                    ? $"{s_filler[_random.Next(s_filler.Length)]} {phrases[_random.Next(phrases.Length)]} {s_filler[_random.Next(s_filler.Length)]}"
+                    : s_texts.Value.Message(concern, _random);
                 yield return new Arrival(from + (length * _random.NextDouble()), concern, sku is null ? text : $"{text} {sku}", sku);
             }
         }

@@ -14,13 +14,17 @@ public static class MessageSignatures
         messages.Join(db.Conversations, m => m.ConversationId, c => c.Id, (m, c) => new CountedMessage(
             m.Id, m.CreatedAt, m.TriagedAt != null, m.Concern, m.Text, m.Entities, c.OrderNumber));
 
+    /// <summary>
+    /// The signatures of each counted message; text bands only when <paramref name="textBands"/> (the detector adds
+    /// them itself, through <see cref="TextBands"/>, and only for bands that recur).
+    /// </summary>
     public static async Task<List<(CountedMessage Message, List<SignatureKey> Keys)>> KeysAsync(
-        MemberCareDb db, IReadOnlyList<CountedMessage> messages, SpikeOptions options, CancellationToken ct)
+        MemberCareDb db, IReadOnlyList<CountedMessage> messages, SpikeOptions options, bool textBands, CancellationToken ct)
     {
         var counted = messages.Where(m => m.Triaged && m.Concern is not null && !options.Ignores(m.Concern)).ToList();
         var orders = await OrdersAsync(db, counted.SelectMany(OrderNumbers).Distinct().ToList(), ct);
         return [.. counted.Select(m => (m, SignatureKeys.For(
-            m.Concern!, m.Text, m.Entities, [.. OrderNumbers(m).Select(orders.GetValueOrDefault).OfType<OrderFacts>()], options.TextClusters)))];
+            m.Concern!, m.Text, m.Entities, [.. OrderNumbers(m).Select(orders.GetValueOrDefault).OfType<OrderFacts>()], textBands)))];
     }
 
     private static IEnumerable<string> OrderNumbers(CountedMessage m) =>

@@ -77,18 +77,22 @@ public static class SignatureKeys
         }
         if (textClusters)
         {
-            var label = Excerpt(text);
-            foreach (var band in TextSketch.BandKeys(text))
+            var bands = TextSketch.BandHashes(text);
+            for (var b = 0; b < bands.Length; b++)
             {
-                var signature = $"{concern}|text:{band}";
-                if (seen.Add(signature))
+                var key = Text(concern, b, bands[b], text);
+                if (seen.Add(key.Signature))
                 {
-                    keys.Add(new SignatureKey(signature, SignatureKind.Text, $"{concern} · \u201c{label}\u201d"));
+                    keys.Add(key);
                 }
             }
         }
         return keys;
     }
+
+    /// <summary>The signature of a text band: <c>concern|text:band:hash</c>, labelled with the text's first words.</summary>
+    public static SignatureKey Text(string concern, int band, ulong hash, string text) =>
+        new($"{concern}|text:{TextSketch.Key(band, hash)}", SignatureKind.Text, $"{concern} · \u201c{Excerpt(text)}\u201d");
 
     /// <summary>The kind a stored signature was made with, read back from its name.</summary>
     public static SignatureKind KindOf(string signature)

@@ -30,15 +30,21 @@ public sealed class SliceCounts
             var slice = rule.SliceOf(message.At);
             foreach (var key in keys)
             {
-                if (!counts._rows.TryGetValue((key.Signature, slice), out var row))
-                {
-                    row = new Row();
-                    counts._rows[(key.Signature, slice)] = row;
-                }
-                row.Add(message.Id);
+                counts.Add(key.Signature, slice, message.Id);
             }
         }
         return counts;
+    }
+
+    /// <summary>Counts one message under one signature in the slice starting at <paramref name="slice"/> (UTC ticks).</summary>
+    public void Add(string signature, long slice, long messageId)
+    {
+        if (!_rows.TryGetValue((signature, slice), out var row))
+        {
+            row = new Row();
+            _rows[(signature, slice)] = row;
+        }
+        row.Add(messageId);
     }
 
     /// <summary>Adds the counts inside the caller's transaction; full chunks reuse one prepared statement.</summary>
@@ -60,7 +66,7 @@ public sealed class SliceCounts
                     command.Parameters[i * 4].Value = signature;
                     command.Parameters[(i * 4) + 1].Value = slice;
                     command.Parameters[(i * 4) + 2].Value = row.Count;
-                    command.Parameters[(i * 4) + 3].Value = row.Ids.ToString();
+                    command.Parameters[(i * 4) + 3].Value = row.IdList();
                 }
                 await command.ExecuteNonQueryAsync(ct);
                 if (!ReferenceEquals(command, full))
@@ -94,10 +100,15 @@ public sealed class SliceCounts
                 command.Parameters.Add(parameter);
             }
         }
+        // The row's ids stop at exactly MaxLinkedPerSlice: a batch's ids all have the same width (zero-padded), so the
+        // first k of them are the first k × (width + 1) − 1 characters, and width + 1 = (length + 1) / ids.
+        const int cap = SpikeBucket.MaxLinkedPerSlice;
         sql.Append(CultureInfo.InvariantCulture, $"""
              ON CONFLICT ("Signature", "SliceStart") DO UPDATE SET "Count" = "SpikeBuckets"."Count" + excluded."Count",
-             "MessageIds" = CASE WHEN "SpikeBuckets"."Count" >= {SpikeBucket.MaxLinkedPerSlice} THEN "SpikeBuckets"."MessageIds"
-             ELSE "SpikeBuckets"."MessageIds" || ',' || excluded."MessageIds" END
+             "MessageIds" = CASE WHEN "SpikeBuckets"."Count" >= {cap} THEN "SpikeBuckets"."MessageIds"
+             WHEN "SpikeBuckets"."Count" + excluded."Count" <= {cap} THEN "SpikeBuckets"."MessageIds" || ',' || excluded."MessageIds"
+             ELSE "SpikeBuckets"."MessageIds" || ',' || substr(excluded."MessageIds", 1,
+               ({cap} - "SpikeBuckets"."Count") * (length(excluded."MessageIds") + 1) / (CASE WHEN excluded."Count" > {cap} THEN {cap} ELSE excluded."Count" END) - 1) END
             """);
         command.CommandText = sql.ToString();
         await command.PrepareAsync(ct);
@@ -106,16 +117,25 @@ public sealed class SliceCounts
 
     private sealed class Row
     {
+        private readonly List<long> _ids = [];
+
         public int Count { get; private set; }
-        public StringBuilder Ids { get; } = new();
 
         public void Add(long messageId)
         {
             if (Count < SpikeBucket.MaxLinkedPerSlice)
             {
-                Ids.Append(Count == 0 ? "" : ",").Append(messageId.ToString(CultureInfo.InvariantCulture));
+                _ids.Add(messageId);
             }
             Count++;
+        }
+
+        /// <summary>The ids, comma-separated and zero-padded to one width, so the upsert can cut them at a count.</summary>
+        public string IdList()
+        {
+            var width = _ids.Max().ToString(CultureInfo.InvariantCulture).Length;
+            var format = "D" + width.ToString(CultureInfo.InvariantCulture);
+            return string.Join(',', _ids.Select(id => id.ToString(format, CultureInfo.InvariantCulture)));
         }
     }
 }

@@ -131,7 +131,7 @@ public sealed class SpikeAlerts(IDbContextFactory<MemberCareDb> dbFactory, IOpti
         }
         var now = time.GetUtcNow();
         var linked = db.Messages.Where(m => db.SpikeAlertMessages.Any(l => l.AlertId == id && l.MessageId == m.Id));
-        var keys = await MessageSignatures.KeysAsync(db, await MessageSignatures.Read(db, linked).ToListAsync(ct), options.Value, ct);
+        var keys = await MessageSignatures.KeysAsync(db, await MessageSignatures.Read(db, linked).ToListAsync(ct), options.Value, options.Value.TextClusters, ct);
         var shared = keys.SelectMany(k => k.Keys).GroupBy(s => s.Signature)
             .Where(g => g.Key != alert.Signature && g.Count() * 2 > keys.Count).ToDictionary(g => g.Key, g => (g.First(), g.Count()));
         // A signature counted too rarely to have a baseline (a text band) gets one here, to carry the dismissed level.

@@ -63,9 +63,9 @@ public sealed class SpikeDetector(
         do
         {
             pass = await CountBatchAsync(ct);
-            total = new DetectionPass(total.Messages + pass.Messages, total.Raised + pass.Raised, total.Extended + pass.Extended);
+            total = new DetectionPass(total.Messages + pass.Messages, total.Raised + pass.Raised, total.Extended + pass.Extended, total.NewMessages + pass.NewMessages);
         }
-        while (pass.Messages == options.Value.BatchSize && !ct.IsCancellationRequested);
+        while (pass.NewMessages >= options.Value.BatchSize && !ct.IsCancellationRequested);
         await PruneAsync(ct);
         if (total.Raised > 0)
         {
@@ -107,14 +107,31 @@ public sealed class SpikeDetector(
                 .OrderBy(m => m.Id)
                 .Take(o.BatchSize))
             .ToListAsync(ct);
+        batch.Sort((a, b) => a.Id.CompareTo(b.Id));
+        var through = batch.Count == 0 ? after : batch[^1].Id;
+        // On PostgreSQL an id is allocated before its transaction commits, so a lower id can appear after a higher one
+        // was counted: the ids the watermark passes while invisible are noted and looked for again (SQLite has one
+        // writer at a time, so there ids become visible in order).
+        List<CountedMessage> late = db.IsSqlite ? [] : await GapsAsync(db, after, through, now, ct);
+        var newMessages = batch.Count;
+        if (late.Count > 0)
+        {
+            batch.AddRange(late);
+            batch.Sort((a, b) => a.Id.CompareTo(b.Id));
+        }
         if (batch.Count == 0)
         {
+            if (claim is not null && db.ChangeTracker.HasChanges())
+            {
+                await db.SaveChangesAsync(ct);
+                await claim.CommitAsync(ct);
+            }
             return DetectionPass.None;
         }
         var read = Stopwatch.GetElapsedTime(started);
-        batch.Sort((a, b) => a.Id.CompareTo(b.Id));
-        var keysByMessage = await MessageSignatures.KeysAsync(db, batch, o, ct);
+        var keysByMessage = await MessageSignatures.KeysAsync(db, batch, o, textBands: false, ct);
         var counts = SliceCounts.Of(keysByMessage, rule);
+        var bands = o.TextClusters ? TextBands.Of(keysByMessage) : null;
         var keyed = Stopwatch.GetElapsedTime(started);
 
         await using (var write = claim is null ? await db.Database.BeginTransactionAsync(ct) : null)
@@ -127,7 +144,16 @@ public sealed class SpikeDetector(
                     return DetectionPass.None;
                 }
             }
-            cursor.Advance(batch[^1].Id, batch[0].At, rule);
+            cursor.Advance(through, batch.Min(m => m.At), rule);
+            if (bands is not null)
+            {
+                // Only bands that recur become signatures; their messages are tested like any other signature's.
+                var keysOf = keysByMessage.ToDictionary(k => k.Message.Id, k => k.Keys);
+                foreach (var (message, key) in await bands.AddToAsync(db, counts, rule, ct))
+                {
+                    keysOf[message.Id].Add(key);
+                }
+            }
             await counts.AddToAsync(db, ct);
             await CloseWindowsAsync(db, cursor, rule.BucketOf(batch.Max(m => m.At)), rule, o.WarmUp, ct);
             await db.SaveChangesAsync(ct);
@@ -143,10 +169,53 @@ public sealed class SpikeDetector(
         {
             await claim.CommitAsync(ct);
         }
-        logger.LogDebug("Spike pass over {Messages} messages, {Rows} slice rows: read {Read:F0} ms, signatures {Keys:F0} ms, write {Write:F0} ms, detect {Detect:F0} ms",
-            batch.Count, counts.Count, read.TotalMilliseconds, (keyed - read).TotalMilliseconds, (written - keyed).TotalMilliseconds, (Stopwatch.GetElapsedTime(started) - written).TotalMilliseconds);
-        return new DetectionPass(batch.Count, raised, extended);
+        logger.LogDebug("Spike pass over {Messages} messages ({Late} late), {Rows} slice rows, {Bands} text bands: read {Read:F0} ms, signatures {Keys:F0} ms, write {Write:F0} ms, detect {Detect:F0} ms",
+            batch.Count, late.Count, counts.Count, bands?.Count ?? 0, read.TotalMilliseconds, (keyed - read).TotalMilliseconds, (written - keyed).TotalMilliseconds, (Stopwatch.GetElapsedTime(started) - written).TotalMilliseconds);
+        return new DetectionPass(batch.Count, raised, extended, newMessages);
     }
+
+    /// <summary>
+    /// PostgreSQL only, inside the claim: counts the noted ids that have become visible (and are triaged, or past the
+    /// triage grace), forgets ids noted longer than <see cref="SpikeOptions.GapTimeout"/> ago (a rolled-back insert
+    /// leaves its id unused for ever), and notes the ids in (<paramref name="after"/>, <paramref name="through"/>] that
+    /// are not visible now. Usually there are none, and it costs one COUNT over the batch's id range.
+    /// </summary>
+    private async Task<List<CountedMessage>> GapsAsync(MemberCareDb db, long after, long through, DateTimeOffset now, CancellationToken ct)
+    {
+        var o = options.Value;
+        var gaps = await db.SpikeGaps.ToListAsync(ct);
+        var late = new List<CountedMessage>();
+        if (gaps.Count > 0)
+        {
+            var noted = gaps.Select(g => g.MessageId).ToList();
+            var graceSince = now - o.TriageGrace;
+            var ready = await db.Messages
+                .Where(m => noted.Contains(m.Id) && (m.Direction != MessageDirection.Inbound || m.TriagedAt != null || m.CreatedAt <= graceSince))
+                .Select(m => m.Id).ToListAsync(ct);
+            late = await MessageSignatures.Read(db, db.Messages.Where(m => ready.Contains(m.Id) && m.Direction == MessageDirection.Inbound)).ToListAsync(ct);
+            var forgetBefore = now - o.GapTimeout;
+            db.SpikeGaps.RemoveRange(gaps.Where(g => ready.Contains(g.MessageId) || g.NotedAt < forgetBefore));
+        }
+        if (through > after && await db.Messages.CountAsync(m => m.Id > after && m.Id <= through, ct) < through - after)
+        {
+            var visible = (await db.Messages.Where(m => m.Id > after && m.Id <= through).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+            var known = gaps.Select(g => g.MessageId).ToHashSet();
+            // The newest ids are the ones a running transaction may still hold; a hole of thousands is history.
+            var missing = 0;
+            for (var id = through; id > after && missing < MaxGapsNoted; id--)
+            {
+                if (!visible.Contains(id) && !known.Contains(id))
+                {
+                    db.SpikeGaps.Add(SpikeGap.Note(id, now));
+                    missing++;
+                }
+            }
+        }
+        return late;
+    }
+
+    /// <summary>At most this many invisible ids are noted per pass (the newest).</summary>
+    public const int MaxGapsNoted = 1000;
 
     /// <summary>
     /// Teaches the baselines every window that ended before <paramref name="through"/>: one GROUP BY over the closed
@@ -339,6 +408,7 @@ public sealed class SpikeDetector(
         }
         var slicesBefore = (closedThrough - o.Window).UtcTicks;
         await db.SpikeBuckets.Where(b => b.SliceStart < slicesBefore).ExecuteDeleteAsync(ct);
+        await db.SpikeTextBands.Where(b => b.LastSlice < slicesBefore).ExecuteDeleteAsync(ct);
         var fadedBefore = now - (4 * o.HalfLife);
         await db.SpikeBaselines.Where(b => b.Kind == SignatureKind.Text && b.LastSeenAt < fadedBefore && b.DismissedLevel == 0).ExecuteDeleteAsync(ct);
         await db.SpikeCursors.Where(c => c.Id == SpikeCursor.SingletonId).ExecuteUpdateAsync(s => s.SetProperty(c => c.LastPrunedAt, now), ct);
@@ -347,7 +417,8 @@ public sealed class SpikeDetector(
     private sealed record Candidate(SignatureKey Key, CountedMessage Tipping, int Count, double Rate, int Level);
 }
 
-public sealed record DetectionPass(int Messages, int Raised, int Extended)
+/// <summary>What a pass counted (<paramref name="NewMessages"/> of them after the watermark, the rest late ones) and raised.</summary>
+public sealed record DetectionPass(int Messages, int Raised, int Extended, int NewMessages = 0)
 {
     public static DetectionPass None { get; } = new(0, 0, 0);
 }

@@ -38,6 +38,10 @@ public sealed class SpikeOptions
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan TriageGrace { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>PostgreSQL: how long an id the watermark passed while it was invisible (not committed yet) is looked for.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan GapTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     [Range(1, 100_000)]
     public int BatchSize { get; set; } = 5000;
 

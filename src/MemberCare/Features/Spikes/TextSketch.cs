@@ -13,8 +13,13 @@ public static class TextSketch
 
     private static readonly ulong[] s_seeds = Seeds(Bands * Rows);
 
-    /// <summary>The band keys of a text, or none when it is too short to compare.</summary>
-    public static IReadOnlyList<string> BandKeys(string text)
+    /// <summary>The band keys of a text as written in signatures ("band:hash"), or none when it is too short to compare.</summary>
+    public static IReadOnlyList<string> BandKeys(string text) => [.. BandHashes(text).Select((band, b) => Key(b, band))];
+
+    public static string Key(int band, ulong value) => $"{band}:{value:x16}";
+
+    /// <summary>The text's <see cref="Bands"/> band hashes (each already mixed with its band's number), or none.</summary>
+    public static ulong[] BandHashes(string text)
     {
         var words = Words(text);
         if (words.Count < MinShingles + 1)
@@ -35,7 +40,7 @@ public static class TextSketch
                 }
             }
         }
-        var keys = new string[Bands];
+        var keys = new ulong[Bands];
         for (var b = 0; b < Bands; b++)
         {
             var band = (ulong)b + 1;
@@ -43,9 +48,20 @@ public static class TextSketch
             {
                 band = Mix(band ^ mins[(b * Rows) + r]);
             }
-            keys[b] = $"{b}:{band:x16}";
+            keys[b] = band;
         }
         return keys;
+    }
+
+    /// <summary>A 64-bit key for a band under a concern: what the text pre-filter (<c>SpikeTextBands</c>) stores.</summary>
+    public static long KeyOf(string concern, ulong band)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var c in concern)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+        return unchecked((long)Mix(hash ^ band));
     }
 
     /// <summary>Jaccard similarity of two texts' word pairs, for tests and for the docs' numbers.</summary>
