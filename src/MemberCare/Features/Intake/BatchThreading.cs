@@ -14,7 +14,7 @@ namespace MemberCare.Features.Intake;
 /// are written with prepared commands (<see cref="PreparedRows"/>). Nothing outlives the batch: another node
 /// may change any of it before the next one.
 /// </summary>
-internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessage> messages, DateTimeOffset now, DateTimeOffset? recentSince = null)
+internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessage> messages, DateTimeOffset now, DateTimeOffset? recentSince = null, IntakeStages? stages = null)
 {
     private readonly Dictionary<(Channel Channel, string Handle), Customer> _owners = [];
     private readonly Dictionary<Customer, List<Conversation>> _open = new(ReferenceEqualityComparer.Instance);
@@ -43,8 +43,11 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
     /// <summary>Reads what the batch needs and threads every message in memory; nothing is written yet.</summary>
     public async Task ThreadAsync()
     {
+        var started = stages?.Start() ?? 0;
         _stored = await StoredAsync();
+        stages?.Add(IntakeStage.ReadStored, started);
         await ReadCustomersAsync();
+        started = stages?.Start() ?? 0;
 
         for (var i = 0; i < messages.Count; i++)
         {
@@ -60,6 +63,7 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
             conversation.ReferOrder(message.OrderNumber);
             _created.Add(new Threaded(i, inbound, conversation, customer));
         }
+        stages?.Add(IntakeStage.Thread, started);
     }
 
     /// <summary>
@@ -161,6 +165,7 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
             return;
         }
 
+        var started = stages?.Start() ?? 0;
         var channels = wanted.Select(w => w.Channel).Distinct().ToList();
         var handles = wanted.Select(w => w.Handle).Distinct().ToList();
         var identities = await db.CustomerIdentities
@@ -170,6 +175,7 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
         var owned = identities.Where(i => wanted.Contains((i.Channel, i.Handle))).ToList();
         if (owned.Count == 0)
         {
+            stages?.Add(IntakeStage.ReadCustomers, started);
             return;
         }
 
@@ -178,8 +184,10 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
         var conversations = await db.Conversations.AsNoTracking()
             .Where(c => customerIds.Contains(c.CustomerId) && c.Status != ConversationStatus.Resolved && c.Status != ConversationStatus.Closed)
             .ToListAsync();
+        stages?.Add(IntakeStage.ReadCustomers, started);
         if (recentSince is { } since)
         {
+            started = stages?.Start() ?? 0;
             var recent = await db.Conversations
                 .Where(c => customerIds.Contains(c.CustomerId) && c.LastMessageAt >= since)
                 .SelectMany(c => c.Messages, (c, m) => new { c.CustomerId, m.Direction, m.CreatedAt })
@@ -191,6 +199,7 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
             {
                 _recentStored[row.CustomerId] = row.Count;
             }
+            stages?.Add(IntakeStage.ReadRecent, started);
         }
 
         foreach (var identity in owned)
