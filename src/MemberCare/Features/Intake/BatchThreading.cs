@@ -68,7 +68,9 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
 
     /// <summary>
     /// The customer's inbound messages since the recent-contacts window began, before this one: those stored
-    /// earlier plus those earlier in this batch, as counting after each message's own commit would give.
+    /// earlier (counted up to <see cref="Triage.UrgencyRules.RepeatedContacts"/>, the only threshold triage asks
+    /// about) plus those earlier in this batch, so the answer to "at least that many?" is what counting after each
+    /// message's own commit would give.
     /// </summary>
     public int RecentContactsBefore(Threaded made)
     {
@@ -188,16 +190,25 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
         if (recentSince is { } since)
         {
             started = stages?.Start() ?? 0;
+            // Triage asks only whether a customer wrote at least RepeatedContacts times lately, so each
+            // conversation's count stops there: counting every message of the window made each batch slower as
+            // conversations grew. Each count is a subquery on one conversation's messages, which both databases
+            // answer from the (ConversationId, CreatedAt) index.
+            const int Enough = Triage.UrgencyRules.RepeatedContacts;
             var recent = await db.Conversations
                 .Where(c => customerIds.Contains(c.CustomerId) && c.LastMessageAt >= since)
-                .SelectMany(c => c.Messages, (c, m) => new { c.CustomerId, m.Direction, m.CreatedAt })
-                .Where(m => m.Direction == MessageDirection.Inbound && m.CreatedAt >= since && m.CreatedAt <= now)
-                .GroupBy(m => m.CustomerId)
-                .Select(g => new { CustomerId = g.Key, Count = g.Count() })
+                .Select(c => new
+                {
+                    c.CustomerId,
+                    Count = c.Messages
+                        .Where(m => m.Direction == MessageDirection.Inbound && m.CreatedAt >= since && m.CreatedAt <= now)
+                        .Take(Enough)
+                        .Count(),
+                })
                 .ToListAsync();
-            foreach (var row in recent)
+            foreach (var customer in recent.GroupBy(r => r.CustomerId))
             {
-                _recentStored[row.CustomerId] = row.Count;
+                _recentStored[customer.Key] = Math.Min(Enough, customer.Sum(r => r.Count));
             }
             stages?.Add(IntakeStage.ReadRecent, started);
         }
