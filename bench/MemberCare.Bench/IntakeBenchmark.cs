@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace MemberCare.Bench;
 
 internal sealed record BenchSettings(
-    string ServerAssembly, int Rate, TimeSpan Duration, TimeSpan WarmUp, int Senders, int Repeats, IReadOnlyList<string> ServerArguments, string? ServerLog);
+    string ServerAssembly, int Rate, TimeSpan Duration, TimeSpan WarmUp, int Senders, int Repeats, IReadOnlyList<string> ServerArguments, string? ServerLog, bool Stages = false);
 
 internal sealed record Round(ThroughputResult NoopMax, ThroughputResult IntakeMax, FixedRateResult NoopAtRate, FixedRateResult IntakeAtRate)
 {
@@ -96,7 +96,8 @@ internal static class IntakeBenchmark
             var runId = $"bench{Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant()}";
             var rounds = new List<Round>();
             Target noop, intake;
-            await using (var server = await ServerProcess.StartAsync(settings.ServerAssembly, apiKey, [.. arguments, .. settings.ServerArguments], settings.ServerLog, ct))
+            string[] timing = settings.Stages ? ["--Intake:StageTiming=true"] : [];
+            await using (var server = await ServerProcess.StartAsync(settings.ServerAssembly, apiKey, [.. arguments, .. timing, .. settings.ServerArguments], settings.ServerLog, ct))
             {
                 using var handler = new SocketsHttpHandler
                 {
@@ -112,10 +113,16 @@ internal static class IntakeBenchmark
                 for (var round = 1; round <= settings.Repeats; round++)
                 {
                     ct.ThrowIfCancellationRequested();
+                    var stages = new StageReport(http, new Uri(server.BaseAddress, "api/v1/bench/intake-stages"), settings.Stages, output);
+                    await stages.ResetAsync();
                     var noopMax = await Load.AtFullSpeedAsync(noop, settings.Senders, settings.WarmUp, settings.Duration);
+                    await stages.PrintAsync($"round {round} noop at full speed");
                     var intakeMax = await Load.AtFullSpeedAsync(intake, settings.Senders, settings.WarmUp, settings.Duration);
+                    await stages.PrintAsync($"round {round} intake at full speed");
                     var noopAtRate = await Load.AtFixedRateAsync(noop, settings.Rate, settings.WarmUp, settings.Duration);
+                    await stages.PrintAsync($"round {round} noop at {settings.Rate}/s");
                     var intakeAtRate = await Load.AtFixedRateAsync(intake, settings.Rate, settings.WarmUp, settings.Duration);
+                    await stages.PrintAsync($"round {round} intake at {settings.Rate}/s");
                     var result = new Round(noopMax, intakeMax, noopAtRate, intakeAtRate);
                     rounds.Add(result);
                     await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

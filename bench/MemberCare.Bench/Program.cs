@@ -23,12 +23,16 @@ var server = new Option<FileInfo>("--server")
 };
 
 var serverLog = new Option<FileInfo?>("--server-log") { Description = "Append the server's console output to this file." };
+var stages = new Option<bool>("--stages")
+{
+    Description = "Time each intake stage in the server (Intake:StageTiming) and print the breakdown, CPU and GC after every run (warm-up included).",
+};
 
 var root = new RootCommand(
     "Intake load generator: starts the real server, measures the no-op endpoint and intake side by side at full speed and at a " +
     "fixed arrival rate, on SQLite and/or PostgreSQL, and checks that the database holds every acknowledged message.")
 {
-    database, rate, duration, warmUp, senders, repeats, server, serverLog,
+    database, rate, duration, warmUp, senders, repeats, server, serverLog, stages,
 };
 // Tokens after "--" go to the server, e.g. "-- --Database:SqliteSynchronous=Normal" or "-- --Intake:MaxBatchSize=64".
 root.TreatUnmatchedTokensAsErrors = false;
@@ -48,7 +52,8 @@ root.SetAction(async (parse, ct) =>
         parse.GetValue(senders),
         parse.GetValue(repeats),
         [.. parse.UnmatchedTokens],
-        parse.GetValue(serverLog)?.FullName);
+        parse.GetValue(serverLog)?.FullName,
+        parse.GetValue(stages));
     var which = parse.GetValue(database)!;
     var providers = which == "both" ? ["sqlite", "postgres"] : new[] { which };
     return await IntakeBenchmark.RunAsync(settings, providers, Console.Out, ct);

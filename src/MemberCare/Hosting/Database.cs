@@ -27,6 +27,28 @@ public sealed class DatabaseOptions
     /// </summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
+    /// <summary>
+    /// Who copies the write-ahead log back into the database file. Background (the default): a checkpointer
+    /// of its own (<see cref="SqliteCheckpointer"/>), so no commit waits for a checkpoint; OnCommit: SQLite's
+    /// automatic checkpoint, which runs inside the commit that fills the log past 1,000 pages.
+    /// </summary>
+    public SqliteCheckpointMode SqliteCheckpoint { get; set; } = SqliteCheckpointMode.Background;
+
+    /// <summary>How often the background checkpointer copies the log into the database file.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan SqliteCheckpointInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// When the log file grows past this many MiB (a checkpoint never caught up, because commits kept coming
+    /// while it copied), the checkpointer restarts the log with a TRUNCATE checkpoint, which waits for the writer.
+    /// </summary>
+    [Range(1, 65_536)]
+    public int SqliteWalLimitMiB { get; set; } = 64;
+
+    /// <summary>SQLite's page cache per connection, in MiB (SQLite's own default is 2 MiB).</summary>
+    [Range(1, 65_536)]
+    public int SqliteCacheMiB { get; set; } = 64;
+
     public string ResolveConnectionString()
     {
         if (!string.IsNullOrWhiteSpace(ConnectionString))
@@ -45,6 +67,12 @@ public sealed class DatabaseOptions
             Pooling = true,
         }.ToString();
     }
+}
+
+public enum SqliteCheckpointMode
+{
+    Background,
+    OnCommit,
 }
 
 public enum SqliteSynchronous
@@ -75,7 +103,7 @@ public static class Database
         {
             case DatabaseProvider.Sqlite:
                 builder.UseSqlite(connectionString, o => o.MigrationsAssembly(MigrationAssemblies.Sqlite))
-                    .AddInterceptors(new SqlitePragmas(options.SqliteSynchronous));
+                    .AddInterceptors(new SqlitePragmas(options));
                 break;
             case DatabaseProvider.Postgres:
                 builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(MigrationAssemblies.Postgres));
@@ -104,9 +132,16 @@ public static class Database
         _ => false,
     };
 
-    private sealed class SqlitePragmas(SqliteSynchronous synchronous) : DbConnectionInterceptor
+    /// <summary>The pragmas every SQLite connection gets; they last as long as the connection.</summary>
+    public static string SqlitePragmasOf(DatabaseOptions options) =>
+        $"PRAGMA synchronous={options.SqliteSynchronous.ToString().ToUpperInvariant()}; PRAGMA foreign_keys=ON; " +
+        $"PRAGMA cache_size=-{options.SqliteCacheMiB * 1024}; " +
+        // With the background checkpointer, no connection checkpoints when it commits.
+        (options.SqliteCheckpoint == SqliteCheckpointMode.Background ? "PRAGMA wal_autocheckpoint=0;" : "PRAGMA wal_autocheckpoint=1000;");
+
+    private sealed class SqlitePragmas(DatabaseOptions options) : DbConnectionInterceptor
     {
-        private readonly string _pragmas = $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}; PRAGMA foreign_keys=ON;";
+        private readonly string _pragmas = SqlitePragmasOf(options);
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 

@@ -31,10 +31,13 @@ public static class MemberCareApp
         builder.Services.AddOpenApi();
         // Registered first: hosted services start in order, and all of them before the server listens.
         builder.Services.AddHostedService<DatabasePreparation>();
+        // After the preparation, which migrates (and turns on WAL) before the checkpointer's first tick.
+        builder.Services.AddHostedService<SqliteCheckpointer>();
 
         builder.Services.AddMemberCareTriage();
         builder.Services.AddDepartmentsAndRouting();
         builder.Services.AddOptions<IntakeOptions>().BindConfiguration("Intake").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<IntakeStages>();
         builder.Services.AddSingleton<IntakeWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IntakeWriter>());
         builder.Services.AddSingleton<ConversationDesk>();

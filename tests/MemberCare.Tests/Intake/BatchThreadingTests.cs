@@ -28,6 +28,27 @@ public sealed class BatchThreadingTests
     }
 
     [Fact]
+    public async Task Recent_contacts_count_stored_messages_up_to_the_threshold_triage_asks_about_plus_those_earlier_in_the_batch()
+    {
+        await using var app = TestApp.Sqlite();
+        // Kari wrote three times before (more than the threshold), Ola once, Siri not within the window.
+        await ThreadAsync(app, Instagram("ig-1", "@kari"), Instagram("ig-2", "@kari"), Instagram("ig-3", "@kari"), Instagram("ig-4", "@ola"));
+        await using (var old = await app.OpenDbAsync())
+        {
+            await new BatchThreading(old, [Instagram("ig-5", "@siri") with { SentAt = s_now.AddDays(-30) }], s_now.AddDays(-30)).RunAsync();
+        }
+
+        await using var db = await app.OpenDbAsync();
+        var threading = new BatchThreading(db,
+            [Instagram("ig-6", "@kari"), Instagram("ig-7", "@ola"), Instagram("ig-8", "@ola"), Instagram("ig-9", "@siri"), Instagram("ig-10", "@nils")],
+            s_now, s_now.AddDays(-7));
+        await threading.ThreadAsync();
+
+        var counts = threading.Created.Select(threading.RecentContactsBefore).ToArray();
+        Assert.Equal([MemberCare.Features.Triage.UrgencyRules.RepeatedContacts, 1, 2, 0, 0], counts);
+    }
+
+    [Fact]
     public async Task A_new_customer_writing_twice_in_one_batch_gets_one_customer_and_one_conversation()
     {
         await using var app = TestApp.Sqlite();

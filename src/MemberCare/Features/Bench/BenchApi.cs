@@ -28,6 +28,11 @@ public static class BenchApi
             .Accepts<PostMessageRequest>("application/json")
             .Produces<NoopResponse>(StatusCodes.Status200OK)
             .ProducesValidationProblem();
+        routes.MapGet("/api/v1/bench/intake-stages", (IntakeStages stages) => TypedResults.Ok(stages.TakeAndReset()))
+            .WithTags("Benchmark")
+            .WithSummary("Time per intake stage since the last call (with Intake:StageTiming), then start again")
+            .RequireAuthorization(ApiKeys.Policy)
+            .Produces<IntakeStagesSnapshot>(StatusCodes.Status200OK);
         return routes;
     }
 

@@ -14,7 +14,7 @@ namespace MemberCare.Features.Intake;
 /// are written with prepared commands (<see cref="PreparedRows"/>). Nothing outlives the batch: another node
 /// may change any of it before the next one.
 /// </summary>
-internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessage> messages, DateTimeOffset now, DateTimeOffset? recentSince = null)
+internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessage> messages, DateTimeOffset now, DateTimeOffset? recentSince = null, IntakeStages? stages = null)
 {
     private readonly Dictionary<(Channel Channel, string Handle), Customer> _owners = [];
     private readonly Dictionary<Customer, List<Conversation>> _open = new(ReferenceEqualityComparer.Instance);
@@ -43,8 +43,11 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
     /// <summary>Reads what the batch needs and threads every message in memory; nothing is written yet.</summary>
     public async Task ThreadAsync()
     {
+        var started = stages?.Start() ?? 0;
         _stored = await StoredAsync();
+        stages?.Add(IntakeStage.ReadStored, started);
         await ReadCustomersAsync();
+        started = stages?.Start() ?? 0;
 
         for (var i = 0; i < messages.Count; i++)
         {
@@ -60,11 +63,14 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
             conversation.ReferOrder(message.OrderNumber);
             _created.Add(new Threaded(i, inbound, conversation, customer));
         }
+        stages?.Add(IntakeStage.Thread, started);
     }
 
     /// <summary>
     /// The customer's inbound messages since the recent-contacts window began, before this one: those stored
-    /// earlier plus those earlier in this batch, as counting after each message's own commit would give.
+    /// earlier (counted up to <see cref="Triage.UrgencyRules.RepeatedContacts"/>, the only threshold triage asks
+    /// about) plus those earlier in this batch, so the answer to "at least that many?" is what counting after each
+    /// message's own commit would give.
     /// </summary>
     public int RecentContactsBefore(Threaded made)
     {
@@ -161,6 +167,7 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
             return;
         }
 
+        var started = stages?.Start() ?? 0;
         var channels = wanted.Select(w => w.Channel).Distinct().ToList();
         var handles = wanted.Select(w => w.Handle).Distinct().ToList();
         var identities = await db.CustomerIdentities
@@ -170,6 +177,7 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
         var owned = identities.Where(i => wanted.Contains((i.Channel, i.Handle))).ToList();
         if (owned.Count == 0)
         {
+            stages?.Add(IntakeStage.ReadCustomers, started);
             return;
         }
 
@@ -178,19 +186,31 @@ internal sealed class BatchThreading(MemberCareDb db, IReadOnlyList<InboundMessa
         var conversations = await db.Conversations.AsNoTracking()
             .Where(c => customerIds.Contains(c.CustomerId) && c.Status != ConversationStatus.Resolved && c.Status != ConversationStatus.Closed)
             .ToListAsync();
+        stages?.Add(IntakeStage.ReadCustomers, started);
         if (recentSince is { } since)
         {
+            started = stages?.Start() ?? 0;
+            // Triage asks only whether a customer wrote at least RepeatedContacts times lately, so each
+            // conversation's count stops there: counting every message of the window made each batch slower as
+            // conversations grew. Each count is a subquery on one conversation's messages, which both databases
+            // answer from the (ConversationId, CreatedAt) index.
+            const int Enough = Triage.UrgencyRules.RepeatedContacts;
             var recent = await db.Conversations
                 .Where(c => customerIds.Contains(c.CustomerId) && c.LastMessageAt >= since)
-                .SelectMany(c => c.Messages, (c, m) => new { c.CustomerId, m.Direction, m.CreatedAt })
-                .Where(m => m.Direction == MessageDirection.Inbound && m.CreatedAt >= since && m.CreatedAt <= now)
-                .GroupBy(m => m.CustomerId)
-                .Select(g => new { CustomerId = g.Key, Count = g.Count() })
+                .Select(c => new
+                {
+                    c.CustomerId,
+                    Count = c.Messages
+                        .Where(m => m.Direction == MessageDirection.Inbound && m.CreatedAt >= since && m.CreatedAt <= now)
+                        .Take(Enough)
+                        .Count(),
+                })
                 .ToListAsync();
-            foreach (var row in recent)
+            foreach (var customer in recent.GroupBy(r => r.CustomerId))
             {
-                _recentStored[row.CustomerId] = row.Count;
+                _recentStored[customer.Key] = Math.Min(Enough, customer.Sum(r => r.Count));
             }
+            stages?.Add(IntakeStage.ReadRecent, started);
         }
 
         foreach (var identity in owned)

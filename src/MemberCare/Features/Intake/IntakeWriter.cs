@@ -15,6 +15,9 @@ public sealed class IntakeOptions
 
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 20_000;
+
+    /// <summary>Times each stage of intake for the load generator (<see cref="IntakeStages"/>); off in production.</summary>
+    public bool StageTiming { get; set; }
 }
 
 /// <summary>
@@ -29,7 +32,8 @@ public sealed class IntakeWriter(
     ConversationRouter router,
     IOptions<IntakeOptions> options,
     ILogger<IntakeWriter> logger,
-    Workspace.IWorkspaceFeed feed) : BackgroundService
+    Workspace.IWorkspaceFeed feed,
+    IntakeStages stages) : BackgroundService
 {
     private readonly System.Threading.Channels.Channel<Pending> _queue = System.Threading.Channels.Channel.CreateBounded<Pending>(
         new System.Threading.Channels.BoundedChannelOptions(options.Value.QueueCapacity) { SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
@@ -37,7 +41,10 @@ public sealed class IntakeWriter(
     public async Task<IntakeOutcome> SubmitAsync(InboundMessage message, CancellationToken ct)
     {
         // The models read the text on the caller's thread, so the one writer only adds the sender's context.
-        var pending = new Pending(message, ReadText(message), new TaskCompletionSource<IntakeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var started = stages.Start();
+        var triage = ReadText(message);
+        stages.Add(IntakeStage.ReadText, started);
+        var pending = new Pending(message, triage, new TaskCompletionSource<IntakeOutcome>(TaskCreationOptions.RunContinuationsAsynchronously), stages.Start());
         await _queue.Writer.WriteAsync(pending, ct);
         // Once queued the message may be committed; the caller's cancellation no longer changes that.
         return await pending.Done.Task;
@@ -73,6 +80,21 @@ public sealed class IntakeWriter(
 
     private async Task CommitBatchAsync(List<Pending> batch)
     {
+        var started = stages.Start();
+        if (stages.Enabled)
+        {
+            foreach (var pending in batch)
+            {
+                stages.Add(IntakeStage.QueueWait, pending.QueuedAt);
+            }
+            stages.AddBatch(batch.Count);
+        }
+        await WriteBatchAsync(batch);
+        stages.Add(IntakeStage.Batch, started);
+    }
+
+    private async Task WriteBatchAsync(List<Pending> batch)
+    {
         var outcomes = new IntakeOutcome?[batch.Count];
         var failures = new Exception?[batch.Count];
         try
@@ -92,6 +114,7 @@ public sealed class IntakeWriter(
             }
             return;
         }
+        var publishing = stages.Start();
         await feed.PublishAsync([.. outcomes.Where(o => o is { Created: true }).Select(o => o!.ConversationId).Distinct()
             .Select(id => new Workspace.WorkspaceEvent(Workspace.WorkspaceEventKind.MessageAdded, id))]);
 
@@ -106,6 +129,7 @@ public sealed class IntakeWriter(
                 batch[i].Done.TrySetException(new IntakeUnavailableException("The message could not be stored; it was not accepted.", failures[i]));
             }
         }
+        stages.Add(IntakeStage.Publish, publishing);
     }
 
     /// <summary>
@@ -127,7 +151,9 @@ public sealed class IntakeWriter(
             logger.LogInformation(ex, "A batch of {Count} inbound messages is threaded one by one", batch.Count);
             return false;
         }
+        var committing = stages.Start();
         await transaction.CommitAsync();
+        stages.Add(IntakeStage.Commit, committing);
         threaded.CopyTo(outcomes, 0);
         return true;
     }
@@ -190,14 +216,20 @@ public sealed class IntakeWriter(
     private async Task<IntakeOutcome[]> ThreadAsync(MemberCareDb db, List<Pending> pendings)
     {
         var now = time.GetUtcNow();
-        var threading = new BatchThreading(db, [.. pendings.Select(p => p.Message)], now, now - triager.RecentContactsWindow);
+        var threading = new BatchThreading(db, [.. pendings.Select(p => p.Message)], now, now - triager.RecentContactsWindow, stages);
         await threading.ThreadAsync();
+        var started = stages.Start();
         foreach (var made in threading.Created)
         {
             Triage(made, threading.RecentContactsBefore(made), pendings[made.Index].Triage);
         }
+        stages.Add(IntakeStage.Triage, started);
+        started = stages.Start();
         var outcomes = await threading.StoreAsync();
+        stages.Add(IntakeStage.Write, started);
+        started = stages.Start();
         await RouteAsync(db, threading, outcomes);
+        stages.Add(IntakeStage.Route, started);
         return outcomes;
     }
 
@@ -262,7 +294,7 @@ public sealed class IntakeWriter(
         }
     }
 
-    private sealed record Pending(InboundMessage Message, TriageResult? Triage, TaskCompletionSource<IntakeOutcome> Done);
+    private sealed record Pending(InboundMessage Message, TriageResult? Triage, TaskCompletionSource<IntakeOutcome> Done, long QueuedAt);
 }
 
 /// <summary>The message was not stored, so it must not be acknowledged; the sender should retry.</summary>
