@@ -114,7 +114,7 @@ public sealed class Handoffs(IDbContextFactory<MemberCareDb> dbFactory, RuleBook
 
     /// <summary>
     /// Adds a hand-off and its outbound event to <paramref name="db"/> without saving: intake's router calls this
-    /// inside its own batch, care's request above inside its own.
+    /// inside its own batch (with the order's lines it already read), care's request above inside its own.
     /// </summary>
     public async Task<Handoff> OpenAsync(
         MemberCareDb db,
@@ -125,13 +125,14 @@ public sealed class Handoffs(IDbContextFactory<MemberCareDb> dbFactory, RuleBook
         string? request,
         HandoffActor by,
         long? ruleId,
-        CancellationToken ct)
+        CancellationToken ct,
+        IReadOnlyList<OrderLineView>? orderLines = null)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(conversation);
         ArgumentNullException.ThrowIfNull(department);
         ArgumentNullException.ThrowIfNull(by);
-        var lines = await OrderLinesAsync(db, conversation.OrderNumber, ct);
+        var lines = orderLines ?? await OrderLinesAsync(db, conversation.OrderNumber, ct);
         var (sku, size, colour) = ItemOf(entitiesJson, lines);
         var now = clock.Now;
         var deadlines = clock.DeadlinesFrom(now, department.Calendar, department.AcknowledgeWithin, department.CompleteWithin);

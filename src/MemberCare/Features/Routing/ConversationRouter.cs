@@ -43,13 +43,20 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
         ArgumentNullException.ThrowIfNull(db);
         var conversations = await db.Conversations.Where(c => conversationIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
         var messages = await db.Messages.Where(m => messageIds.Contains(m.Id)).ToDictionaryAsync(m => m.Id, ct);
-        await db.ConversationRoutings.Where(r => conversationIds.Contains(r.ConversationId)).LoadAsync(ct);
+        var routings = await db.ConversationRoutings.Where(r => conversationIds.Contains(r.ConversationId)).ToDictionaryAsync(r => r.ConversationId, ct);
         var openHandoffs = await db.Handoffs
             .Where(h => conversationIds.Contains(h.ConversationId) && (h.Status == HandoffStatus.Requested || h.Status == HandoffStatus.Acknowledged))
             .Select(h => new { h.ConversationId, h.DepartmentKey })
             .ToListAsync(ct);
-        return new RoutingBatch(conversations, messages,
-            openHandoffs.Select(h => (h.ConversationId, h.DepartmentKey)).ToHashSet());
+        var orderNumbers = conversations.Values.Select(c => c.OrderNumber).OfType<string>().Distinct().ToList();
+        var lines = orderNumbers.Count == 0
+            ? []
+            : await db.Orders.AsNoTracking().Where(o => orderNumbers.Contains(o.Number))
+                .SelectMany(o => o.Lines, (o, l) => new { o.Number, l.Id, l.Sku, l.ProductName, l.Size, l.Colour, l.Quantity, l.Supplier })
+                .ToListAsync(ct);
+        return new RoutingBatch(conversations, messages, routings,
+            openHandoffs.Select(h => (h.ConversationId, h.DepartmentKey)).ToHashSet(),
+            lines.GroupBy(l => l.Number).ToDictionary(g => g.Key, g => (IReadOnlyList<OrderLineView>)[.. g.OrderBy(l => l.Id).Select(l => new OrderLineView(l.Sku, l.ProductName, l.Size, l.Colour, l.Quantity, l.Supplier))]));
     }
 
     public async Task RouteAsync(MemberCareDb db, Message message, Conversation conversation, CustomerTier tier, CancellationToken ct) =>
@@ -67,7 +74,7 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
         }
         try
         {
-            var lines = snapshot.NeedsOrder ? await Handoffs.OrderLinesAsync(db, conversation.OrderNumber, ct) : [];
+            var lines = snapshot.NeedsOrder ? await OrderLinesAsync(db, conversation, batch, ct) : [];
             var facts = FactsOf(message, conversation, tier, lines);
             foreach (var rule in snapshot.Match(facts))
             {
@@ -128,15 +135,23 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
                 {
                     return;
                 }
-                var alreadyOpen = db.Handoffs.Local.Any(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key && h.IsOpen)
-                    || (batch is not null && batch.Covers(conversation.Id)
-                        ? batch.OpenHandoffs.Contains((conversation.Id, department.Key))
-                        : await db.Handoffs.AnyAsync(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key
-                        && (h.Status == HandoffStatus.Requested || h.Status == HandoffStatus.Acknowledged), ct));
+                // A batch keeps its own set of open hand-offs: DbSet.Local would detect changes over every tracked entity
+                // of the batch for each message.
+                var covered = batch is not null && batch.Covers(conversation.Id);
+                var alreadyOpen = covered
+                    ? batch!.OpenHandoffs.Contains((conversation.Id, department.Key))
+                    : db.Handoffs.Local.Any(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key && h.IsOpen)
+                        || await db.Handoffs.AnyAsync(h => h.ConversationId == conversation.Id && h.DepartmentKey == department.Key
+                            && (h.Status == HandoffStatus.Requested || h.Status == HandoffStatus.Acknowledged), ct);
                 if (!alreadyOpen && conversation.Status is not (ConversationStatus.Resolved or ConversationStatus.Closed))
                 {
+                    var lines = covered ? await OrderLinesAsync(db, conversation, batch, ct) : null;
                     await handoffs.OpenAsync(db, conversation, department, message.Text, message.Entities, $"Routed by rule '{rule.Name}'",
-                        new HandoffActor(RouterName, null), rule.Id, ct);
+                        new HandoffActor(RouterName, null), rule.Id, ct, lines);
+                    if (covered)
+                    {
+                        batch!.OpenHandoffs.Add((conversation.Id, department.Key));
+                    }
                 }
                 break;
             case RuleActionTypes.Priority when Enum.TryParse<Priority>(action.Value, ignoreCase: true, out var priority):
@@ -181,11 +196,18 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
 
     private static async Task<ConversationRouting> RoutingOfAsync(MemberCareDb db, long conversationId, RoutingBatch? batch, CancellationToken ct)
     {
-        var routing = db.ConversationRoutings.Local.FirstOrDefault(r => r.ConversationId == conversationId);
-        if (routing is null && (batch is null || !batch.Covers(conversationId)))
+        if (batch is not null && batch.Covers(conversationId))
         {
-            routing = await db.ConversationRoutings.FirstOrDefaultAsync(r => r.ConversationId == conversationId, ct);
+            if (!batch.Routings.TryGetValue(conversationId, out var held))
+            {
+                held = new ConversationRouting(conversationId);
+                db.ConversationRoutings.Add(held);
+                batch.Routings[conversationId] = held;
+            }
+            return held;
         }
+        var routing = db.ConversationRoutings.Local.FirstOrDefault(r => r.ConversationId == conversationId)
+            ?? await db.ConversationRoutings.FirstOrDefaultAsync(r => r.ConversationId == conversationId, ct);
         if (routing is null)
         {
             routing = new ConversationRouting(conversationId);
@@ -193,16 +215,32 @@ public sealed class ConversationRouter(RuleBook book, Handoffs handoffs, TimePro
         }
         return routing;
     }
+
+    private static async Task<IReadOnlyList<OrderLineView>> OrderLinesAsync(MemberCareDb db, Conversation conversation, RoutingBatch? batch, CancellationToken ct)
+    {
+        if (conversation.OrderNumber is not { } number)
+        {
+            return [];
+        }
+        if (batch is not null && batch.Covers(conversation.Id))
+        {
+            return batch.OrderLines.TryGetValue(number, out var lines) ? lines : [];
+        }
+        return await Handoffs.OrderLinesAsync(db, number, ct);
+    }
 }
 
 /// <summary>
-/// What <see cref="ConversationRouter.LoadAsync"/> read for a batch: the tracked conversations and messages, and the
-/// open hand-offs of those conversations (their routing rows are tracked by the context, so a missing one is absent).
+/// What <see cref="ConversationRouter.LoadAsync"/> read for a batch, kept up to date while the batch is routed: the
+/// tracked conversations, messages and routing rows, the open hand-offs of those conversations, and the lines of their
+/// orders. Routing a message of the batch asks the database nothing more unless a rule needs a template.
 /// </summary>
 public sealed record RoutingBatch(
     IReadOnlyDictionary<long, Conversation> Conversations,
     IReadOnlyDictionary<long, Message> Messages,
-    IReadOnlySet<(long ConversationId, string DepartmentKey)> OpenHandoffs)
+    Dictionary<long, ConversationRouting> Routings,
+    HashSet<(long ConversationId, string DepartmentKey)> OpenHandoffs,
+    IReadOnlyDictionary<string, IReadOnlyList<OrderLineView>> OrderLines)
 {
     public bool Covers(long conversationId) => Conversations.ContainsKey(conversationId);
 }
